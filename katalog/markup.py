@@ -1,0 +1,86 @@
+"""Markdown bodies from pull requests to safe HTML.
+
+Python-Markdown renders; a tree step lowers a stray level-1 heading (the page
+title is the only ``h1``) and prefixes root-relative links with the site's
+base path so sub-path hosting works; nh3 (the Ammonia sanitiser) then keeps
+only an allow-list of tags and attributes and only http(s) and mailto links.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = frozenset(
+    {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "code", "pre",
+     "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "abbr", "sub", "sup", "del", "img"}
+)
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"align"},
+    "td": {"align"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "ol": {"start"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+MARKDOWN_EXTENSIONS = ["tables", "sane_lists", "fenced_code", "toc"]
+
+
+class _SiteTree(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, base_path: str) -> None:
+        super().__init__(md)
+        self.base_path = base_path
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            if element.tag == "h1":
+                element.tag = "h2"
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value and value.startswith("/") and not value.startswith("//"):
+                    element.set(attribute, self.base_path + value[1:])
+
+
+class _SiteExtension(Extension):
+    def __init__(self, base_path: str) -> None:
+        super().__init__()
+        self.base_path = base_path
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+        # After inline parsing (priority 20), before 'toc' assigns heading ids (5).
+        md.treeprocessors.register(_SiteTree(md, self.base_path), "katalog-site", 8)
+
+
+class Markup:
+    """One configured Markdown converter, reused for every body of a build."""
+
+    def __init__(self, base_path: str = "/") -> None:
+        self._md = markdown.Markdown(
+            extensions=[*MARKDOWN_EXTENSIONS, _SiteExtension(base_path)],
+            output_format="html",
+        )
+
+    def render(self, text: str) -> str:
+        """Markdown ``text`` as sanitised HTML."""
+        html = self._md.reset().convert(text)
+        return sanitise(html)
+
+
+def sanitise(html: str) -> str:
+    """Keep only allowed tags, attributes and URL schemes; drop scripts with their content."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )

@@ -1,0 +1,343 @@
+"""Stage 3: the catalogue as one in-memory model with reverse indexes.
+
+Assembled only from content that passed every check, so nothing here has to
+guard against missing keys. Everything a template shows that must be computed
+(replications in both directions, a profile's province, counts per facet,
+newest and award-winning profiles) is computed here, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Settings
+from .sources import Document, Sources
+
+
+@dataclass(frozen=True)
+class Term:
+    """An entry of a controlled vocabulary."""
+
+    key: str
+    name: str
+    description: str = ""
+
+
+class Sector(Term):
+    """A service sector; has its own page at /sektor/<key>/."""
+
+
+class Category(Term):
+    """A KIPP competition category; shown on profiles."""
+
+
+@dataclass(frozen=True)
+class AwardProgramme:
+    key: str
+    name: str
+    organiser: str
+    description: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Province:
+    code: str
+    name: str
+    island_group: str
+
+    @property
+    def key(self) -> str:
+        """Lowercase ISO code, as used in the province's address."""
+        return self.code.lower()
+
+
+@dataclass(frozen=True)
+class Agency:
+    key: str
+    name: str
+    type: str
+    short_name: str = ""
+    province: Province | None = None
+    regency: str = ""
+    website: str = ""
+    parent_key: str = ""
+
+
+@dataclass(frozen=True)
+class AwardWin:
+    programme: AwardProgramme
+    year: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Replication:
+    """One replication of a profile: another profile, or an agency without one."""
+
+    year: int | None
+    innovation: Innovation | None = None
+    agency: Agency | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    metric: str
+    after: float
+    before: float | None = None
+    unit: str = ""
+    year: int | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: str
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Translation:
+    lang: str
+    title: str
+    summary: str
+    updated: dt.date
+    body: str
+
+
+@dataclass(frozen=True)
+class Innovation:
+    slug: str
+    title: str
+    summary: str
+    agency: Agency
+    sectors: tuple[Sector, ...]
+    status: str
+    updated: dt.date
+    body: str
+    source: str
+    province: Province | None = None
+    regency: str = ""
+    unit: str = ""
+    category: Category | None = None
+    started: str = ""
+    awards: tuple[AwardWin, ...] = ()
+    replicated_from: str = ""
+    replicated_by: tuple[Replication, ...] = ()
+    innovator: str = ""
+    outcomes: tuple[Outcome, ...] = ()
+    legal_basis: tuple[str, ...] = ()
+    video: str = ""
+    sdgs: tuple[int, ...] = ()
+    tags: tuple[str, ...] = ()
+    image: Image | None = None
+    links: tuple[Link, ...] = ()
+    contact: Contact | None = None
+    aliases: tuple[str, ...] = ()
+    translations: tuple[Translation, ...] = ()
+
+    @property
+    def started_year(self) -> int | None:
+        return int(self.started[:4]) if self.started else None
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    summary: str
+    updated: dt.date
+    body: str
+
+
+@dataclass
+class Catalogue:
+    """The whole site's data with the indexes every page needs."""
+
+    settings: Settings
+    innovations: list[Innovation]
+    agencies: dict[str, Agency]
+    sectors: dict[str, Sector]
+    categories: dict[str, Category]
+    awards: dict[str, AwardProgramme]
+    provinces: dict[str, Province]
+    pages: dict[str, Page]
+    by_slug: dict[str, Innovation] = field(default_factory=dict)
+    replications: dict[str, tuple[Replication, ...]] = field(default_factory=dict)
+    by_agency: dict[str, list[Innovation]] = field(default_factory=dict)
+    by_sector: dict[str, list[Innovation]] = field(default_factory=dict)
+    by_category: dict[str, list[Innovation]] = field(default_factory=dict)
+    by_province: dict[str, list[Innovation]] = field(default_factory=dict)
+    by_award: dict[str, list[Innovation]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Build every reverse index in one pass, in the profiles' sorted order."""
+        self.by_slug = {i.slug: i for i in self.innovations}
+        self.replications = _replications(self.innovations)
+        indexes: dict[str, dict[str, list[Innovation]]] = {
+            name: defaultdict(list) for name in ("agency", "sector", "category", "province", "award")
+        }
+        for item in self.innovations:
+            indexes["agency"][item.agency.key].append(item)
+            for sector in item.sectors:
+                indexes["sector"][sector.key].append(item)
+            if item.category:
+                indexes["category"][item.category.key].append(item)
+            if item.province:
+                indexes["province"][item.province.code].append(item)
+            for key in dict.fromkeys(w.programme.key for w in item.awards):
+                indexes["award"][key].append(item)
+        self.by_agency = dict(indexes["agency"])
+        self.by_sector = dict(indexes["sector"])
+        self.by_category = dict(indexes["category"])
+        self.by_province = dict(indexes["province"])
+        self.by_award = dict(indexes["award"])
+
+    def newest(self, count: int) -> list[Innovation]:
+        """Most recently reviewed first; ties by title so the order is stable."""
+        return sorted(self.innovations, key=lambda i: (-i.updated.toordinal(), i.title.lower(), i.slug))[:count]
+
+    def award_winners(self, count: int) -> list[Innovation]:
+        """Profiles with an award, the most recent award first."""
+        winners = [i for i in self.innovations if i.awards]
+        return sorted(winners, key=lambda i: (-max(w.year for w in i.awards), i.title.lower(), i.slug))[:count]
+
+
+def _replications(innovations: list[Innovation]) -> dict[str, tuple[Replication, ...]]:
+    """Every replication of each profile: profiles naming it in
+    ``replicated_from``, then its own ``replicated_by`` entries."""
+    found: dict[str, list[Replication]] = defaultdict(list)
+    for item in innovations:
+        if item.replicated_from:
+            year = item.started_year
+            found[item.replicated_from].append(Replication(year=year, innovation=item, agency=item.agency))
+    for item in innovations:
+        found[item.slug].extend(item.replicated_by)
+    return {slug: tuple(reps) for slug, reps in found.items() if reps}
+
+
+def assemble(sources: Sources, settings: Settings, render_body: Callable[[str], str]) -> Catalogue:
+    """Turn checked documents into the model; ``render_body`` turns Markdown into safe HTML."""
+    provinces = {code: Province(code, v["name"], v["island_group"]) for code, v in _taxonomy(sources, "provinces")}
+    sectors = {k: Sector(k, v["name"], v.get("description", "")) for k, v in _taxonomy(sources, "sectors")}
+    categories = {k: Category(k, v["name"], v.get("description", "")) for k, v in _taxonomy(sources, "categories")}
+    awards = {
+        k: AwardProgramme(k, v["name"], v["organiser"], v.get("description", ""), v.get("url", ""))
+        for k, v in _taxonomy(sources, "awards")
+    }
+    agencies = {d.key: _agency(d, provinces) for d in sorted(sources.of_kind("agency"), key=lambda d: d.key)}
+    translations: dict[str, list[Translation]] = defaultdict(list)
+    for doc in sorted(sources.of_kind("translation"), key=lambda d: (d.key, d.lang)):
+        translations[doc.key].append(
+            Translation(doc.lang, doc.data["title"], doc.data["summary"], _date(doc.data["updated"]),
+                        render_body(doc.body))
+        )
+    context = _Refs(agencies, sectors, categories, awards, provinces)
+    innovations = [
+        _innovation(doc, context, render_body(doc.body), tuple(translations.get(doc.key, ())))
+        for doc in sorted(sources.of_kind("innovation"), key=lambda d: d.key)
+    ]
+    pages = {
+        d.key: Page(d.key, d.data["title"], d.data["summary"], _date(d.data["updated"]), render_body(d.body))
+        for d in sorted(sources.of_kind("page"), key=lambda d: d.key)
+    }
+    return Catalogue(settings, innovations, agencies, sectors, categories, awards, provinces, pages)
+
+
+@dataclass(frozen=True)
+class _Refs:
+    agencies: dict[str, Agency]
+    sectors: dict[str, Sector]
+    categories: dict[str, Category]
+    awards: dict[str, AwardProgramme]
+    provinces: dict[str, Province]
+
+
+def _taxonomy(sources: Sources, name: str) -> list[tuple[str, dict[str, Any]]]:
+    docs = sources.of_kind(name)
+    return sorted(docs[0].data.items()) if docs else []
+
+
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def _agency(doc: Document, provinces: dict[str, Province]) -> Agency:
+    d = doc.data
+    return Agency(
+        key=doc.key,
+        name=d["name"],
+        type=d["type"],
+        short_name=d.get("short_name", ""),
+        province=provinces.get(d.get("province", "")),
+        regency=d.get("regency", ""),
+        website=d.get("website", ""),
+        parent_key=d.get("parent", ""),
+    )
+
+
+def _innovation(doc: Document, refs: _Refs, body: str, translations: tuple[Translation, ...]) -> Innovation:
+    d = doc.data
+    agency = refs.agencies[d["agency"]]
+    location = d.get("location") or {}
+    province = refs.provinces.get(location["province"]) if location else agency.province
+    regency = location.get("regency", "") if location else agency.regency
+    image = d.get("image")
+    contact = d.get("contact")
+    return Innovation(
+        slug=doc.key,
+        title=d["title"],
+        summary=d["summary"],
+        agency=agency,
+        sectors=tuple(refs.sectors[k] for k in d["sectors"]),
+        status=d["status"],
+        updated=_date(d["updated"]),
+        body=body,
+        source=doc.display,
+        province=province,
+        regency=regency,
+        unit=d.get("unit", ""),
+        category=refs.categories[d["category"]] if "category" in d else None,
+        started=str(d.get("started", "")),
+        awards=tuple(
+            sorted(
+                (AwardWin(refs.awards[a["award"]], a["year"], a.get("note", "")) for a in d.get("awards", [])),
+                key=lambda w: (-w.year, w.programme.name),
+            )
+        ),
+        replicated_from=d.get("replicated_from", ""),
+        replicated_by=tuple(
+            Replication(r.get("year"), agency=refs.agencies.get(r.get("agency", "")), name=r.get("name", ""))
+            for r in d.get("replicated_by", [])
+        ),
+        innovator=d.get("innovator", ""),
+        outcomes=tuple(Outcome(**o) for o in d.get("outcomes", [])),
+        legal_basis=tuple(d.get("legal_basis", [])),
+        video=d.get("video", ""),
+        sdgs=tuple(sorted(d.get("sdgs", []))),
+        tags=tuple(d.get("tags", [])),
+        image=Image(**image) if image else None,
+        links=tuple(Link(**link) for link in d.get("links", [])),
+        contact=Contact(**contact) if contact else None,
+        aliases=tuple(d.get("aliases", [])),
+        translations=translations,
+    )

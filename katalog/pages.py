@@ -1,0 +1,207 @@
+"""Stage 4: plan every page of the site from the model.
+
+``plan`` lists what to render (address, template, data) and nothing else: no
+Jinja, no disk. Each page type is one small function, so the list of page
+types reads like the contract's address table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import routes
+from .model import Catalogue, Innovation
+from .schema import load_schema
+
+HOME_LIST_SIZE = 6
+FEED_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One page to render: ``path`` is its address, ``source`` where it came from."""
+
+    path: str
+    template: str
+    source: str
+    context: dict[str, Any] = field(default_factory=dict)
+    lang: str = ""
+    in_sitemap: bool = True
+    lastmod: dt.date | None = None
+
+    @property
+    def file(self) -> str:
+        return routes.output_file(self.path)
+
+
+def plan(cat: Catalogue) -> list[Planned]:
+    """Every HTML and XML page of the site, in a stable order."""
+    pages: list[Planned] = [home(cat), listing(cat), search(cat), statistics(cat), not_found()]
+    for item in cat.innovations:
+        pages.append(profile(cat, item))
+        pages.extend(translation(cat, item, t.lang) for t in item.translations)
+        pages.extend(redirect(item, alias) for alias in item.aliases)
+    pages.append(index_page(routes.AGENCIES, "agencies.html", agencies=_agencies_with_counts(cat)))
+    pages.extend(
+        Planned(routes.agency(a.key), "agency.html", "content/agencies/" + a.key + ".yml",
+                {"agency": a, "items": cat.by_agency.get(a.key, []),
+                 "parent": cat.agencies.get(a.parent_key),
+                 "children": [c for c in cat.agencies.values() if c.parent_key == a.key]})
+        for a in cat.agencies.values()
+    )
+    pages.append(index_page(routes.SECTORS, "sectors.html",
+                            sectors=[(s, len(cat.by_sector.get(s.key, []))) for s in cat.sectors.values()]))
+    pages.extend(
+        Planned(routes.sector(s.key), "sector.html", "taxonomies/sectors.yml",
+                {"sector": s, "items": cat.by_sector.get(s.key, [])})
+        for s in cat.sectors.values()
+    )
+    pages.append(index_page(routes.PROVINCES, "provinces.html", groups=island_groups(cat)))
+    pages.extend(
+        Planned(routes.province(p.code), "province.html", "taxonomies/provinces.yml",
+                {"province": p, "items": cat.by_province.get(p.code, []),
+                 "agencies": [a for a in cat.agencies.values() if a.province == p]})
+        for p in cat.provinces.values()
+    )
+    pages.append(index_page(routes.AWARDS, "awards.html",
+                            awards=[(a, len(cat.by_award.get(a.key, []))) for a in cat.awards.values()]))
+    pages.extend(
+        Planned(routes.award(a.key), "award.html", "taxonomies/awards.yml",
+                {"award": a, "wins": award_wins(cat, a.key)})
+        for a in cat.awards.values()
+    )
+    pages.extend(
+        Planned(routes.page(p.slug), "page.html", f"content/pages/{p.slug}.md", {"page": p}, lastmod=p.updated)
+        for p in cat.pages.values()
+    )
+    return pages + feeds(cat, pages)
+
+
+def feeds(cat: Catalogue, pages: list[Planned]) -> list[Planned]:
+    """Sitemap (every listed page), Atom feed (newest profiles) and robots.txt."""
+    newest = cat.newest(FEED_SIZE)
+    updated = max((i.updated for i in newest), default=None)
+    entries = [(p.path, p.lastmod) for p in pages if p.in_sitemap]
+    return [
+        Planned(routes.SITEMAP, "sitemap.xml", "sitemap", {"entries": entries}, in_sitemap=False),
+        Planned(routes.FEED, "feed.xml", "feed", {"items": newest, "updated": updated}, in_sitemap=False),
+        Planned(routes.ROBOTS, "robots.txt", "robots", in_sitemap=False),
+    ]
+
+
+def home(cat: Catalogue) -> Planned:
+    counts = {
+        "innovations": len(cat.innovations),
+        "agencies": len(cat.by_agency),
+        "provinces": len(cat.by_province),
+        "sectors": len(cat.by_sector),
+    }
+    return Planned(routes.HOME, "home.html", "home", {
+        "counts": counts,
+        "newest": cat.newest(HOME_LIST_SIZE),
+        "winners": cat.award_winners(HOME_LIST_SIZE),
+        "sectors": [(s, len(cat.by_sector.get(s.key, []))) for s in cat.sectors.values()],
+    })
+
+
+def listing(cat: Catalogue) -> Planned:
+    items = sorted(cat.innovations, key=lambda i: (i.title.lower(), i.slug))
+    return Planned(routes.INNOVATIONS, "innovations.html", "listing", {"items": items})
+
+
+def search(cat: Catalogue) -> Planned:
+    """The search page with its facets pre-rendered as form controls and counts.
+
+    Facet names and values are exactly the Pagefind filters that
+    ``innovation.html`` puts on each profile.
+    """
+    items = cat.innovations
+
+    def facet(name: str, counter: Counter[Any], labels: str = "", newest_first: bool = False) -> dict[str, Any]:
+        options = [(value, text, n) for (value, text), n in counter.items()]
+        options.sort(key=lambda o: (-int(o[0]) if newest_first else 0, str(o[1]).lower()))
+        return {"name": name, "labels": labels, "options": options}
+
+    return Planned(routes.SEARCH, "search.html", "search", {"facets": [
+        facet("sektor", Counter((s.key, s.name) for i in items for s in i.sectors)),
+        facet("provinsi", Counter((i.province.key, i.province.name) for i in items if i.province)),
+        facet("jenis", Counter((i.agency.type, i.agency.type) for i in items), labels="agency_type"),
+        facet("penghargaan", Counter((k, cat.awards[k].name) for k in cat.by_award for _ in cat.by_award[k])),
+        facet("status", Counter((i.status, i.status) for i in items), labels="status"),
+        facet("tahun", Counter((str(i.started_year), str(i.started_year)) for i in items if i.started_year),
+              newest_first=True),
+    ]}, in_sitemap=False)
+
+
+def not_found() -> Planned:
+    return Planned(routes.NOT_FOUND, "404.html", "404", in_sitemap=False)
+
+
+def index_page(path: str, template: str, **context: Any) -> Planned:
+    return Planned(path, template, path, context)
+
+
+def profile(cat: Catalogue, item: Innovation) -> Planned:
+    return Planned(routes.innovation(item.slug), "innovation.html", item.source, {
+        "item": item,
+        "origin": cat.by_slug.get(item.replicated_from),
+        "replications": cat.replications.get(item.slug, ()),
+    }, lastmod=item.updated)
+
+
+def translation(cat: Catalogue, item: Innovation, lang: str) -> Planned:
+    text = next(t for t in item.translations if t.lang == lang)
+    source = item.source.removesuffix(".md") + f".{lang}.md"
+    return Planned(routes.innovation(item.slug, lang), "innovation.html", source, {
+        "item": item,
+        "text": text,
+        "origin": cat.by_slug.get(item.replicated_from),
+        "replications": cat.replications.get(item.slug, ()),
+    }, lang=lang, lastmod=text.updated)
+
+
+def redirect(item: Innovation, alias: str) -> Planned:
+    return Planned(routes.innovation(alias), "redirect.html", item.source, {"target": item}, in_sitemap=False)
+
+
+def island_groups(cat: Catalogue) -> list[tuple[str, list[tuple[Any, int]]]]:
+    """Provinces grouped by island group, in the order the schema lists the groups."""
+    order = load_schema("provinces")["additionalProperties"]["properties"]["island_group"]["enum"]
+    groups: list[tuple[str, list[tuple[Any, int]]]] = []
+    for name in order:
+        members = sorted((p for p in cat.provinces.values() if p.island_group == name), key=lambda p: p.name)
+        if members:
+            groups.append((name, [(p, len(cat.by_province.get(p.code, []))) for p in members]))
+    return groups
+
+
+def award_wins(cat: Catalogue, key: str) -> list[tuple[int, Innovation]]:
+    """(year, profile) for every win of one programme, newest first."""
+    wins = [(w.year, item) for item in cat.by_award.get(key, []) for w in item.awards if w.programme.key == key]
+    return sorted(wins, key=lambda pair: (-pair[0], pair[1].title.lower()))
+
+
+def _agencies_with_counts(cat: Catalogue) -> list[tuple[Any, int]]:
+    return sorted(((a, len(cat.by_agency.get(a.key, []))) for a in cat.agencies.values()),
+                  key=lambda pair: pair[0].name.lower())
+
+
+def statistics(cat: Catalogue) -> Planned:
+    """Counts per facet, each a list of (label, link target or None, count), largest first."""
+    def ranked(counter: Counter[Any]) -> list[tuple[Any, int]]:
+        return sorted(counter.items(), key=lambda kv: (-kv[1], str(getattr(kv[0], "name", kv[0]))))
+
+    items = cat.innovations
+    return Planned(routes.STATISTICS, "statistics.html", "statistics", {
+        "total": len(items),
+        "sectors": ranked(Counter(s for i in items for s in i.sectors)),
+        "provinces": ranked(Counter(i.province for i in items if i.province)),
+        "island_groups": ranked(Counter(i.province.island_group for i in items if i.province)),
+        "statuses": ranked(Counter(i.status for i in items)),
+        "agency_types": ranked(Counter(i.agency.type for i in items)),
+        "years": sorted(Counter(i.started_year for i in items if i.started_year).items()),
+        "awards": ranked(Counter(w.programme for i in items for w in i.awards)),
+    })

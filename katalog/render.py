@@ -1,0 +1,101 @@
+"""Stage 5: one Jinja environment that turns planned pages into bytes.
+
+Autoescape is on for HTML and XML, undefined names are errors, and every UI
+string comes from ``templates/strings/<lang>.yml`` so a language can be added
+without touching a template. Filters only format; they never compute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from .config import Settings
+from .pages import Planned
+from .routes import ASSETS, Links
+
+
+def strings_dir(templates_dir: Path) -> Path:
+    return templates_dir / "strings"
+
+
+def languages(templates_dir: Path) -> list[str]:
+    """Languages the templates can speak: one strings file each."""
+    return sorted(p.stem for p in strings_dir(templates_dir).glob("*.yml"))
+
+
+def load_strings(templates_dir: Path, lang: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((strings_dir(templates_dir) / f"{lang}.yml").read_text("utf-8"))
+    return data
+
+
+class Renderer:
+    """Renders planned pages for one build's settings."""
+
+    def __init__(self, settings: Settings, asset_versions: dict[str, str], static_pages: dict[str, Any]) -> None:
+        self.settings = settings
+        self.links = Links(settings.base_url, settings.base_path)
+        self.asset_versions = asset_versions
+        self.strings = {lang: load_strings(settings.templates_dir, lang) for lang in languages(settings.templates_dir)}
+        self.env = Environment(
+            loader=FileSystemLoader(settings.templates_dir),
+            autoescape=select_autoescape(("html", "xml")),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.globals.update(
+            site=settings,
+            href=self.links.href,
+            absolute=self.links.absolute,
+            asset=self.asset,
+            static_pages=static_pages,
+        )
+        self.env.filters.update(date=format_date, number=format_number, label=label, fill=fill)
+
+    def asset(self, name: str) -> str:
+        """Link to a file of ``assets/`` with its content hash, so browsers may cache it forever."""
+        return f"{self.links.href(ASSETS + name)}?v={self.asset_versions[name]}"
+
+    def render(self, page: Planned) -> bytes:
+        lang = page.lang or self.settings.language
+        template = self.env.get_template(page.template)
+        html = template.render(page.context, t=self.strings[lang], lang=lang, page_path=page.path)
+        return html.encode("utf-8")
+
+
+@pass_context
+def format_date(context: Context, value: dt.date | str | int) -> str:
+    """'2024-11-28' → '28 November 2024'; a bare year stays a year."""
+    months = context["t"]["months"]
+    if isinstance(value, int) or (isinstance(value, str) and len(value) == 4):
+        return str(value)
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+@pass_context
+def format_number(context: Context, value: float) -> str:
+    """Thousands and decimal separators of the page's language (Indonesian: 2.928 and 3,5)."""
+    sep = context["t"]["number"]
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+    return text.replace(",", "\0").replace(".", sep["decimal"]).replace("\0", sep["thousands"])
+
+
+def fill(text: str, **values: object) -> str:
+    """Put values into a UI string: ``"{n} inovasi" | fill(n=5)``."""
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+@pass_context
+def label(context: Context, value: str, group: str) -> str:
+    """UI label of an enumerated value, e.g. a status or an agency type."""
+    return str(context["t"]["labels"][group][value])

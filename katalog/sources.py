@@ -1,0 +1,373 @@
+"""Stage 1: read every file under ``content/`` into documents with positions.
+
+Nothing here knows what a field means; this stage only turns bytes into Python
+values while remembering the line of every key and value, so later stages can
+point an editor at the exact line. Problems with the files themselves (wrong
+place, not UTF-8, broken YAML, duplicate keys, links out of the tree) become
+:class:`ContentError` values, never exceptions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError, field_path
+
+# PyYAML's C parser is several times faster; the pure-Python one is the fallback.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+TRANSLATION_RE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2})$")
+MAX_FILE_BYTES = 1024 * 1024
+MAX_MEDIA_BYTES = 5 * 1024 * 1024
+TAXONOMIES = ("sectors", "categories", "awards", "provinces")
+REQUIRED_FILES = ("site.yml", *(f"taxonomies/{name}.yml" for name in TAXONOMIES))
+SLUG_HINT = "use lowercase letters a-z, digits and single hyphens, e.g. 'cek-dan-sadari'"
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed content file.
+
+    ``kind`` is one of: site, innovation, translation, agency, page, or a
+    taxonomy name. ``key`` is the slug, agency key or taxonomy name.
+    ``value_lines`` and ``key_lines`` map a field path to its 1-based line.
+    """
+
+    kind: str
+    key: str
+    display: str
+    data: dict[str, Any]
+    value_lines: dict[Path_, int]
+    key_lines: dict[Path_, int]
+    first_line: int = 1
+    body: str = ""
+    body_line: int = 0
+    lang: str = ""
+
+    def line_of(self, path: Path_, *, key: bool = False) -> int:
+        """Line of the value at ``path`` (or of its key), else of its nearest parent."""
+        while path:
+            table = self.key_lines if key else self.value_lines
+            if path in table:
+                return table[path]
+            if path in self.key_lines:
+                return self.key_lines[path]
+            path = path[:-1]
+        return self.first_line
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A file under ``content/media/<slug>/``; read lazily by later stages."""
+
+    slug: str
+    name: str
+    path: Path
+    display: str
+    size: int
+
+
+@dataclass
+class Sources:
+    """Everything read from one content folder, plus the problems found."""
+
+    root: Path
+    documents: list[Document] = field(default_factory=list)
+    media: list[MediaFile] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Document]:
+        return [d for d in self.documents if d.kind == kind]
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """Safe constructor that keeps dates as text: JSON Schema checks them as
+    strings, and the model parses them once, in one place."""
+
+
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda c, node: c.construct_scalar(node),
+)
+
+
+def scan(root: Path) -> Sources:
+    """Read the content folder ``root``; the result lists files in sorted order."""
+    sources = Sources(root=root)
+    if not root.is_dir():
+        sources.errors.append(
+            ContentError(str(root), 0, "", "content folder not found; pass --content DIR")
+        )
+        return sources
+    for path in _walk(root, sources):
+        _read_file(root, path, sources)
+    for required in REQUIRED_FILES:
+        if not (root / required).is_file():
+            sources.errors.append(ContentError(_display(root, root / required), 0, "", f"missing file: {required}"))
+    return sources
+
+
+def _display(root: Path, path: Path) -> str:
+    return f"{root.name}/{path.relative_to(root).as_posix()}"
+
+
+def _walk(root: Path, sources: Sources) -> list[Path]:
+    """All regular files under ``root`` in sorted order; links out of the tree are errors."""
+    found: list[Path] = []
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        for name in sorted(dirnames):
+            if (here / name).is_symlink():
+                _check_link(root, real_root, here / name, sources)
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = here / name
+            if path.is_symlink() and not _check_link(root, real_root, path, sources):
+                continue
+            found.append(path)
+    return found
+
+
+def _check_link(root: Path, real_root: Path, path: Path, sources: Sources) -> bool:
+    target = path.resolve()
+    if target == real_root or real_root in target.parents:
+        return True
+    sources.errors.append(
+        ContentError(
+            _display(root, path),
+            0,
+            "",
+            "symbolic link points outside the content folder; copy the file into content/ instead",
+        )
+    )
+    return False
+
+
+def _read_file(root: Path, path: Path, sources: Sources) -> None:
+    rel = path.relative_to(root).parts
+    display = _display(root, path)
+    place = _classify(rel)
+    if place is None:
+        sources.errors.append(ContentError(display, 0, "", _misplaced_hint(rel)))
+        return
+    kind, key, lang = place
+    if kind == "media":
+        sources.media.append(MediaFile(rel[1], rel[2], path, display, path.stat().st_size))
+        return
+    if (kind in ("innovation", "translation", "agency", "page")) and not SLUG_RE.match(key):
+        sources.errors.append(
+            ContentError(display, 0, "", f"file name '{rel[-1]}' is not a valid slug; {SLUG_HINT}")
+        )
+        return
+    text = _read_text(path, display, sources)
+    if text is None:
+        return
+    is_markdown = path.suffix == ".md"
+    doc = _parse(kind, key, lang, display, text, is_markdown, sources)
+    if doc is not None:
+        sources.documents.append(doc)
+
+
+def _classify(rel: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """Where a file sits decides what it is: (kind, key, language) or None."""
+    if rel == ("site.yml",):
+        return ("site", "site", "")
+    if len(rel) == 2:
+        folder, name = rel
+        stem, dot, ext = name.rpartition(".")
+        if folder == "innovations" and ext == "md":
+            match = TRANSLATION_RE.match(stem)
+            if match:
+                return ("translation", match["slug"], match["lang"])
+            return ("innovation", stem, "")
+        if folder == "agencies" and ext == "yml":
+            return ("agency", stem, "")
+        if folder == "pages" and ext == "md":
+            return ("page", stem, "")
+        if folder == "taxonomies" and ext == "yml" and stem in TAXONOMIES:
+            return (stem, stem, "")
+    if len(rel) == 3 and rel[0] == "media":
+        return ("media", rel[1], "")
+    return None
+
+
+def _misplaced_hint(rel: tuple[str, ...]) -> str:
+    name = "/".join(rel)
+    if rel[-1].endswith(".yaml"):
+        return f"unexpected file '{name}'; YAML files here end in '.yml'"
+    if rel[-1].endswith(".markdown"):
+        return f"unexpected file '{name}'; Markdown files here end in '.md'"
+    return (
+        f"unexpected file '{name}'; content/ holds site.yml, innovations/<slug>.md, "
+        "agencies/<key>.yml, taxonomies/{sectors,categories,awards,provinces}.yml, "
+        "pages/<slug>.md and media/<slug>/<file>"
+    )
+
+
+def _read_text(path: Path, display: str, sources: Sources) -> str | None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        mb = size / (1024 * 1024)
+        sources.errors.append(
+            ContentError(display, 0, "", f"file is {mb:.1f} MB; a content file may be at most 1 MB")
+        )
+        return None
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        sources.errors.append(
+            ContentError(display, 1, "", "file starts with a byte order mark (BOM); save it as UTF-8 without BOM")
+        )
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        sources.errors.append(
+            ContentError(display, line, "", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8")
+        )
+        return None
+    if not text.strip():
+        sources.errors.append(ContentError(display, 1, "", "file is empty"))
+        return None
+    return text.replace("\r\n", "\n")
+
+
+def _parse(
+    kind: str, key: str, lang: str, display: str, text: str, is_markdown: bool, sources: Sources
+) -> Document | None:
+    offset, body, body_line = 0, "", 0
+    if is_markdown:
+        split = _split_front_matter(text)
+        if split is None:
+            sources.errors.append(
+                ContentError(
+                    display, 1, "", "missing front matter: the file must start with a line '---', "
+                    "then the YAML fields, then another line '---'"
+                )
+            )
+            return None
+        yaml_text, body, body_line = split
+        offset = 1
+    else:
+        yaml_text = text
+    parsed = _load_yaml(yaml_text, offset, display, sources)
+    if parsed is None:
+        return None
+    data, values, keys = parsed
+    return Document(kind, key, display, data, values, keys, offset + 1, body, body_line, lang)
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split ``---\\nYAML\\n---\\nbody``; returns (yaml, body, first body line)."""
+    if not text.startswith("---\n"):
+        return None
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            yaml_text = "\n".join(lines[1:index]) + "\n"
+            body = "\n".join(lines[index + 1 :])
+            return yaml_text, body, index + 2
+    return None
+
+
+def _load_yaml(
+    text: str, offset: int, display: str, sources: Sources
+) -> tuple[dict[str, Any], dict[Path_, int], dict[Path_, int]] | None:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark else offset + 1
+        sources.errors.append(ContentError(display, line, "", _explain_yaml(exc, text)))
+        return None
+    except yaml.YAMLError as exc:
+        sources.errors.append(ContentError(display, offset + 1, "", f"YAML error: {exc}"))
+        return None
+    if node is None:
+        sources.errors.append(ContentError(display, offset + 1, "", "no fields: the YAML part is empty"))
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        line = node.start_mark.line + 1 + offset
+        sources.errors.append(
+            ContentError(display, line, "", "expected 'field: value' lines (a YAML mapping) at the top level")
+        )
+        return None
+    walker = _Walker(offset, display)
+    data = walker.convert(node, ())
+    sources.errors.extend(walker.errors)
+    if walker.errors:
+        return None
+    return data, walker.values, walker.keys
+
+
+def _explain_yaml(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """Turn a parser message into one an editor can act on."""
+    problem = exc.problem or "invalid YAML"
+    mark = exc.problem_mark
+    line_text = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
+    if "\\t" in problem or "\t" in line_text[: (mark.column + 1) if mark else 0]:
+        return "YAML syntax error: a tab character is used for indentation; indent with spaces"
+    if "found unexpected end of stream" in problem or "found unexpected end" in problem:
+        return "YAML syntax error: a quote is opened and never closed; close it with the same quote mark"
+    if "could not find expected ':'" in problem:
+        return "YAML syntax error: a line has no ':' between field and value; write 'field: value'"
+    if "mapping values are not allowed here" in problem:
+        return (
+            "YAML syntax error: a value contains ': ' ; put the whole value in double quotes"
+        )
+    return f"YAML syntax error: {problem}"
+
+
+class _Walker:
+    """Converts a composed YAML node tree to Python values, recording lines."""
+
+    def __init__(self, offset: int, display: str) -> None:
+        self.offset = offset
+        self.display = display
+        self.values: dict[Path_, int] = {}
+        self.keys: dict[Path_, int] = {}
+        self.errors: list[ContentError] = []
+        self.constructor = _Constructor()
+
+    def line(self, node: yaml.Node) -> int:
+        return int(node.start_mark.line) + 1 + self.offset
+
+    def convert(self, node: yaml.Node, path: Path_) -> Any:
+        self.values[path] = self.line(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.constructor.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(self.constructor.construct_object(key_node, deep=True))
+            child = (*path, key)
+            if key in out:
+                first = self.keys[child]
+                self.errors.append(
+                    ContentError(
+                        self.display,
+                        self.line(key_node),
+                        field_path(child),
+                        f"field is given twice (first on line {first}); keep one",
+                    )
+                )
+                continue
+            self.keys[child] = self.line(key_node)
+            out[key] = self.convert(value_node, child)
+        return out
