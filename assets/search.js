@@ -114,7 +114,10 @@ async function run(state) {
     updateCounts(await pagefind.filters());
     return;
   }
-  const search = await pagefind.search(state.q || null, { filters: pagefindFilters(state) });
+  // An empty `filters` object makes Pagefind skip the facet counts: pass it only when set.
+  const filters = pagefindFilters(state);
+  const options = Object.keys(filters).length ? { filters } : {};
+  const search = await pagefind.search(state.q || null, options);
   if (id !== runId) return;
   list.replaceChildren();
   current = { results: search.results, shown: 0 };
@@ -158,6 +161,8 @@ async function start() {
     pagefind = await import(`${text.bundle}pagefind.js`);
     await pagefind.options({ baseUrl: text.base });
     await pagefind.init();
+    // Loads the filter index; without it, searches return no facet counts.
+    await pagefind.filters();
   } catch (error) {
     statusLine.textContent = "";
     fallback.hidden = false;
