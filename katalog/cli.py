@@ -14,7 +14,7 @@ from typing import TextIO
 
 from . import pipeline
 from .config import DEFAULT_CONTENT, DEFAULT_OUTPUT
-from .errors import ContentError, ContentInvalid
+from .errors import ContentError, InvalidContentError
 from .output import OutputError
 from .search import SearchIndexError
 
@@ -57,26 +57,28 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
     if command == "check":
         return run_check(args.content, out, err)
     if command == "serve":
-        from .serve import serve
+        from .serve import HOST, serve
 
-        return serve(args.content, args.out, args.port, out, err)
+        options = pipeline.Options(args.content, args.out, base_url=f"http://{HOST}:{args.port}/")
+        return serve(args.content, args.out, args.port, lambda: run_build(options, out, err), out)
     options = pipeline.Options(args.content, args.out, base_url=args.base_url, search=not args.no_search)
     return run_build(options, out, err)
 
 
 def run_check(content: Path, out: TextIO, err: TextIO) -> int:
+    """Everything ``build`` checks, without rendering or writing."""
     try:
-        found = pipeline.check(content)
-    except ContentInvalid as problem:
+        plan = pipeline.prepare(pipeline.Options(content))
+    except InvalidContentError as problem:
         return report_errors(problem.errors, err)
-    print(f"ok: {len(found.documents)} files checked, no problems", file=out)
+    print(f"ok: {len(plan.catalogue.innovations)} profiles, {len(plan.pages)} pages, no problems", file=out)
     return Exit.OK
 
 
 def run_build(options: pipeline.Options, out: TextIO, err: TextIO) -> int:
     try:
         report = pipeline.build(options)
-    except ContentInvalid as problem:
+    except InvalidContentError as problem:
         report_errors(problem.errors, err)
         print("build stopped: nothing was written", file=err)
         return Exit.CONTENT_ERRORS

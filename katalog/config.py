@@ -48,8 +48,13 @@ class Settings:
         return f"{parts.scheme}://{parts.netloc}"
 
 
-def settings_from(site: dict[str, object], *, base_url: str | None = None, templates_dir: Path | None = None,
-                  assets_dir: Path | None = None) -> Settings:
+def settings_from(
+    site: dict[str, object],
+    *,
+    base_url: str | None = None,
+    templates_dir: Path | None = None,
+    assets_dir: Path | None = None,
+) -> Settings:
     """Build settings from the already schema-checked ``site.yml`` data."""
     nav_data = site.get("nav") or []
     assert isinstance(nav_data, list)

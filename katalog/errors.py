@@ -4,10 +4,10 @@ one run can report everything an editor must fix."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """An error stops the build; a warning is printed and the build goes on."""
 
     ERROR = "error"
@@ -34,7 +34,7 @@ class ContentError:
         return f"{self.path}:{self.line}: {field}: {self.message}"
 
 
-class ContentInvalid(Exception):
+class InvalidContentError(Exception):
     """Raised by the pipeline when the content has errors; carries them all."""
 
     def __init__(self, errors: list[ContentError]) -> None:

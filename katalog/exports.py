@@ -40,33 +40,52 @@ def record(cat: Catalogue, item: Innovation, links: Links) -> dict[str, Any]:
         "started": item.started,
         "status": item.status,
         "awards": [
-            {"award": w.programme.key, "name": w.programme.name, "organiser": w.programme.organiser,
-             "year": w.year, "note": w.note}
+            {
+                "award": w.programme.key,
+                "name": w.programme.name,
+                "organiser": w.programme.organiser,
+                "year": w.year,
+                "note": w.note,
+            }
             for w in item.awards
         ],
         "replicated_from": item.replicated_from,
         "replicated_by": [
-            {"slug": r.innovation.slug if r.innovation else "",
-             "agency": r.agency.key if r.agency else "",
-             "name": r.agency.name if r.agency else r.name,
-             "year": r.year}
+            {
+                "slug": r.innovation.slug if r.innovation else "",
+                "agency": r.agency.key if r.agency else "",
+                "name": r.agency.name if r.agency else r.name,
+                "year": r.year,
+            }
             for r in cat.replications.get(item.slug, ())
         ],
         "innovator": item.innovator,
         "outcomes": [
-            {"metric": o.metric, "before": o.before, "after": o.after, "unit": o.unit, "year": o.year,
-             "source": o.source}
+            {
+                "metric": o.metric,
+                "before": o.before,
+                "after": o.after,
+                "unit": o.unit,
+                "year": o.year,
+                "source": o.source,
+            }
             for o in item.outcomes
         ],
         "legal_basis": list(item.legal_basis),
         "video": item.video,
         "sdgs": list(item.sdgs),
         "tags": list(item.tags),
-        "image": {"src": links.absolute(f"media/{item.slug}/{item.image.src}"), "alt": item.image.alt,
-                  "credit": item.image.credit} if item.image else None,
+        "image": {
+            "src": links.absolute(f"media/{item.slug}/{item.image.src}"),
+            "alt": item.image.alt,
+            "credit": item.image.credit,
+        }
+        if item.image
+        else None,
         "links": [{"title": link.title, "url": link.url} for link in item.links],
         "contact": {"name": item.contact.name, "email": item.contact.email, "phone": item.contact.phone}
-        if item.contact else None,
+        if item.contact
+        else None,
         "aliases": list(item.aliases),
         "updated": item.updated.isoformat(),
     }
@@ -83,41 +102,91 @@ def to_json(cat: Catalogue, links: Links) -> bytes:
 
 
 CSV_COLUMNS = (
-    "slug", "url", "title", "summary", "agency", "agency_name", "agency_type", "unit", "province",
-    "province_name", "island_group", "regency", "sectors", "sector_names", "category", "category_name",
-    "started", "status", "awards", "replicated_from", "replicated_by", "innovator", "outcomes", "legal_basis",
-    "video", "sdgs", "tags", "image", "links", "contact_name", "contact_email", "contact_phone", "aliases",
+    "slug",
+    "url",
+    "title",
+    "summary",
+    "agency",
+    "agency_name",
+    "agency_type",
+    "unit",
+    "province",
+    "province_name",
+    "island_group",
+    "regency",
+    "sectors",
+    "sector_names",
+    "category",
+    "category_name",
+    "started",
+    "status",
+    "awards",
+    "replicated_from",
+    "replicated_by",
+    "innovator",
+    "outcomes",
+    "legal_basis",
+    "video",
+    "sdgs",
+    "tags",
+    "image",
+    "links",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "aliases",
     "updated",
 )
 
 
 def csv_row(rec: dict[str, Any]) -> dict[str, str]:
     """Flatten one JSON record; lists become "; "-joined text."""
+
     def join(values: list[Any]) -> str:
         return LIST_SEPARATOR.join(str(v) for v in values)
 
     contact = rec["contact"] or {}
     category = rec["category"] or {}
     return {
-        "slug": rec["slug"], "url": rec["url"], "title": rec["title"], "summary": rec["summary"],
-        "agency": rec["agency"]["key"], "agency_name": rec["agency"]["name"], "agency_type": rec["agency"]["type"],
-        "unit": rec["unit"], "province": rec["location"]["province"],
-        "province_name": rec["location"]["province_name"], "island_group": rec["location"]["island_group"],
+        "slug": rec["slug"],
+        "url": rec["url"],
+        "title": rec["title"],
+        "summary": rec["summary"],
+        "agency": rec["agency"]["key"],
+        "agency_name": rec["agency"]["name"],
+        "agency_type": rec["agency"]["type"],
+        "unit": rec["unit"],
+        "province": rec["location"]["province"],
+        "province_name": rec["location"]["province_name"],
+        "island_group": rec["location"]["island_group"],
         "regency": rec["location"]["regency"],
-        "sectors": join([s["key"] for s in rec["sectors"]]), "sector_names": join([s["name"] for s in rec["sectors"]]),
-        "category": category.get("key", ""), "category_name": category.get("name", ""),
-        "started": rec["started"], "status": rec["status"],
+        "sectors": join([s["key"] for s in rec["sectors"]]),
+        "sector_names": join([s["name"] for s in rec["sectors"]]),
+        "category": category.get("key", ""),
+        "category_name": category.get("name", ""),
+        "started": rec["started"],
+        "status": rec["status"],
         "awards": join([f"{a['name']} {a['year']}" for a in rec["awards"]]),
         "replicated_from": rec["replicated_from"],
         "replicated_by": join([r["name"] for r in rec["replicated_by"]]),
         "innovator": rec["innovator"],
-        "outcomes": join([f"{o['metric']}: {o['before'] if o['before'] is not None else ''} -> {o['after']} {o['unit']}".strip()
-                          for o in rec["outcomes"]]),
-        "legal_basis": join(rec["legal_basis"]), "video": rec["video"], "sdgs": join(rec["sdgs"]),
-        "tags": join(rec["tags"]), "image": rec["image"]["src"] if rec["image"] else "",
+        "outcomes": join(
+            [
+                f"{o['metric']}: {o['before'] if o['before'] is not None else ''} -> {o['after']} {o['unit']}".strip()
+                for o in rec["outcomes"]
+            ]
+        ),
+        "legal_basis": join(rec["legal_basis"]),
+        "video": rec["video"],
+        "sdgs": join(rec["sdgs"]),
+        "tags": join(rec["tags"]),
+        "image": rec["image"]["src"] if rec["image"] else "",
         "links": join([link["url"] for link in rec["links"]]),
-        "contact_name": contact.get("name", ""), "contact_email": contact.get("email", ""),
-        "contact_phone": contact.get("phone", ""), "aliases": join(rec["aliases"]), "updated": rec["updated"],
+        "contact_name": contact.get("name", ""),
+        "contact_email": contact.get("email", ""),
+        "contact_phone": contact.get("phone", ""),
+        "aliases": join(rec["aliases"]),
+        "updated": rec["updated"],
     }
 
 

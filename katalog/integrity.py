@@ -21,8 +21,23 @@ from .sources import Document, Sources
 
 # Top-level addresses the site itself uses; a static page may not take them.
 RESERVED_PAGE_SLUGS = frozenset(
-    {"inovasi", "instansi", "sektor", "provinsi", "penghargaan", "kategori", "cari", "statistik",
-     "data", "en", "assets", "media", "pagefind", "skema", "404"}
+    {
+        "inovasi",
+        "instansi",
+        "sektor",
+        "provinsi",
+        "penghargaan",
+        "kategori",
+        "cari",
+        "statistik",
+        "data",
+        "en",
+        "assets",
+        "media",
+        "pagefind",
+        "skema",
+        "404",
+    }
 )
 
 
@@ -65,8 +80,8 @@ def _keys(sources: Sources, invalid: set[str]) -> _Keys:
         return frozenset(docs[0].data) if docs else None
 
     return _Keys(
-        agencies=frozenset(d.key for d in sources.of_kind("agency")),
-        innovations=frozenset(d.key for d in sources.of_kind("innovation")),
+        agencies=sources.keys("agency"),
+        innovations=sources.keys("innovation"),
         sectors=taxonomy("sectors"),
         categories=taxonomy("categories"),
         awards=taxonomy("awards"),
@@ -75,8 +90,9 @@ def _keys(sources: Sources, invalid: set[str]) -> _Keys:
     )
 
 
-def _ref(doc: Document, path: tuple[str | int, ...], value: str, known: frozenset[str] | None,
-         what: str, where: str) -> list[ContentError]:
+def _ref(
+    doc: Document, path: tuple[str | int, ...], value: str, known: frozenset[str] | None, what: str, where: str
+) -> list[ContentError]:
     """One reference to a key of another file; did-you-mean for a near miss."""
     if known is None or value in known:
         return []
@@ -96,11 +112,23 @@ def _innovation_refs(doc: Document, keys: _Keys) -> list[ContentError]:
         errors += _ref(doc, ("awards", i, "award"), award["award"], keys.awards, "award", "taxonomies/awards.yml")
     for i, rep in enumerate(d.get("replicated_by", [])):
         if "agency" in rep:
-            errors += _ref(doc, ("replicated_by", i, "agency"), rep["agency"], keys.agencies, "agency",
-                           "content/agencies/<key>.yml")
+            errors += _ref(
+                doc,
+                ("replicated_by", i, "agency"),
+                rep["agency"],
+                keys.agencies,
+                "agency",
+                "content/agencies/<key>.yml",
+            )
     if "location" in d:
-        errors += _ref(doc, ("location", "province"), d["location"]["province"], keys.provinces, "province code",
-                       "taxonomies/provinces.yml")
+        errors += _ref(
+            doc,
+            ("location", "province"),
+            d["location"]["province"],
+            keys.provinces,
+            "province code",
+            "taxonomies/provinces.yml",
+        )
     origin = d.get("replicated_from")
     if origin == doc.key:
         errors.append(_at(doc, ("replicated_from",), "a profile cannot replicate itself; name the profile it copies"))
@@ -157,8 +185,10 @@ def _translation(doc: Document, keys: _Keys, languages: set[str], today: dt.date
             ContentError(doc.display, 1, "", f"translation of a profile that does not exist: innovations/{doc.key}.md")
         )
     if doc.lang not in languages:
-        allowed = ", ".join(sorted(languages)) or "none"
-        errors.append(ContentError(doc.display, 1, "", f"language '{doc.lang}' is not supported; use one of: {allowed}"))
+        allowed = ", ".join(sorted(languages))
+        hint = f"use one of: {allowed}" if allowed else "add its interface strings first"
+        message = f"language '{doc.lang}' has no templates/strings/{doc.lang}.yml; {hint}"
+        errors.append(ContentError(doc.display, 1, "", message))
     if dt.date.fromisoformat(doc.data["updated"]) > today:
         errors.append(_at(doc, ("updated",), "date is in the future; use the date the translation was last reviewed"))
     return errors
@@ -188,7 +218,9 @@ def _aliases(innovations: list[Document], keys: _Keys) -> list[ContentError]:
                     _at(doc, path, f"'{alias}' is the slug of content/innovations/{alias}.md; an alias must be free")
                 )
             elif alias in owner:
-                errors.append(_at(doc, path, f"'{alias}' is already an alias of {owner[alias]}; keep it in one profile"))
+                errors.append(
+                    _at(doc, path, f"'{alias}' is already an alias of {owner[alias]}; keep it in one profile")
+                )
             else:
                 owner[alias] = doc.display
     return errors

@@ -16,8 +16,36 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = frozenset(
-    {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "code", "pre",
-     "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "abbr", "sub", "sup", "del", "img"}
+    {
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "em",
+        "strong",
+        "code",
+        "pre",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "hr",
+        "br",
+        "abbr",
+        "sub",
+        "sup",
+        "del",
+        "img",
+    }
 )
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},

@@ -248,8 +248,9 @@ def assemble(sources: Sources, settings: Settings, render_body: Callable[[str], 
     translations: dict[str, list[Translation]] = defaultdict(list)
     for doc in sorted(sources.of_kind("translation"), key=lambda d: (d.key, d.lang)):
         translations[doc.key].append(
-            Translation(doc.lang, doc.data["title"], doc.data["summary"], _date(doc.data["updated"]),
-                        render_body(doc.body))
+            Translation(
+                doc.lang, doc.data["title"], doc.data["summary"], _date(doc.data["updated"]), render_body(doc.body)
+            )
         )
     context = _Refs(agencies, sectors, categories, awards, provinces)
     innovations = [

@@ -8,7 +8,6 @@ removes its staging folder and leaves the previous site as it was.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -47,8 +46,8 @@ def commit(staging: Path, out_dir: Path) -> None:
     if old.exists():
         shutil.rmtree(old)
     if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(staging, out_dir)
+        out_dir.replace(old)
+    staging.replace(out_dir)
     if old.exists():
         shutil.rmtree(old)
 
@@ -75,9 +74,7 @@ def guard(out_dir: Path) -> None:
         raise OutputError(f"{out_dir} exists and is not a folder")
     entries = list(out_dir.iterdir())
     if entries and not ((out_dir / "index.html").is_file() and (out_dir / "sitemap.xml").is_file()):
-        raise OutputError(
-            f"{out_dir} is not empty and does not look like a built site; choose another --out folder"
-        )
+        raise OutputError(f"{out_dir} is not empty and does not look like a built site; choose another --out folder")
 
 
 def file_hashes(folder: Path) -> dict[str, str]:

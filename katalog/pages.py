@@ -46,31 +46,58 @@ def plan(cat: Catalogue) -> list[Planned]:
         pages.extend(redirect(item, alias) for alias in item.aliases)
     pages.append(index_page(routes.AGENCIES, "agencies.html", agencies=_agencies_with_counts(cat)))
     pages.extend(
-        Planned(routes.agency(a.key), "agency.html", "content/agencies/" + a.key + ".yml",
-                {"agency": a, "items": cat.by_agency.get(a.key, []),
-                 "parent": cat.agencies.get(a.parent_key),
-                 "children": [c for c in cat.agencies.values() if c.parent_key == a.key]})
+        Planned(
+            routes.agency(a.key),
+            "agency.html",
+            "content/agencies/" + a.key + ".yml",
+            {
+                "agency": a,
+                "items": cat.by_agency.get(a.key, []),
+                "parent": cat.agencies.get(a.parent_key),
+                "children": [c for c in cat.agencies.values() if c.parent_key == a.key],
+            },
+        )
         for a in cat.agencies.values()
     )
-    pages.append(index_page(routes.SECTORS, "sectors.html",
-                            sectors=[(s, len(cat.by_sector.get(s.key, []))) for s in cat.sectors.values()]))
+    pages.append(
+        index_page(
+            routes.SECTORS,
+            "sectors.html",
+            sectors=[(s, len(cat.by_sector.get(s.key, []))) for s in cat.sectors.values()],
+        )
+    )
     pages.extend(
-        Planned(routes.sector(s.key), "sector.html", "taxonomies/sectors.yml",
-                {"sector": s, "items": cat.by_sector.get(s.key, [])})
+        Planned(
+            routes.sector(s.key),
+            "sector.html",
+            "taxonomies/sectors.yml",
+            {"sector": s, "items": cat.by_sector.get(s.key, [])},
+        )
         for s in cat.sectors.values()
     )
     pages.append(index_page(routes.PROVINCES, "provinces.html", groups=island_groups(cat)))
     pages.extend(
-        Planned(routes.province(p.code), "province.html", "taxonomies/provinces.yml",
-                {"province": p, "items": cat.by_province.get(p.code, []),
-                 "agencies": [a for a in cat.agencies.values() if a.province == p]})
+        Planned(
+            routes.province(p.code),
+            "province.html",
+            "taxonomies/provinces.yml",
+            {
+                "province": p,
+                "items": cat.by_province.get(p.code, []),
+                "agencies": [a for a in cat.agencies.values() if a.province == p],
+            },
+        )
         for p in cat.provinces.values()
     )
-    pages.append(index_page(routes.AWARDS, "awards.html",
-                            awards=[(a, len(cat.by_award.get(a.key, []))) for a in cat.awards.values()]))
+    pages.append(
+        index_page(
+            routes.AWARDS, "awards.html", awards=[(a, len(cat.by_award.get(a.key, []))) for a in cat.awards.values()]
+        )
+    )
     pages.extend(
-        Planned(routes.award(a.key), "award.html", "taxonomies/awards.yml",
-                {"award": a, "wins": award_wins(cat, a.key)})
+        Planned(
+            routes.award(a.key), "award.html", "taxonomies/awards.yml", {"award": a, "wins": award_wins(cat, a.key)}
+        )
         for a in cat.awards.values()
     )
     pages.extend(
@@ -99,12 +126,17 @@ def home(cat: Catalogue) -> Planned:
         "provinces": len(cat.by_province),
         "sectors": len(cat.by_sector),
     }
-    return Planned(routes.HOME, "home.html", "home", {
-        "counts": counts,
-        "newest": cat.newest(HOME_LIST_SIZE),
-        "winners": cat.award_winners(HOME_LIST_SIZE),
-        "sectors": [(s, len(cat.by_sector.get(s.key, []))) for s in cat.sectors.values()],
-    })
+    return Planned(
+        routes.HOME,
+        "home.html",
+        "home",
+        {
+            "counts": counts,
+            "newest": cat.newest(HOME_LIST_SIZE),
+            "winners": cat.award_winners(HOME_LIST_SIZE),
+            "sectors": [(s, len(cat.by_sector.get(s.key, []))) for s in cat.sectors.values()],
+        },
+    )
 
 
 def listing(cat: Catalogue) -> Planned:
@@ -125,15 +157,26 @@ def search(cat: Catalogue) -> Planned:
         options.sort(key=lambda o: (-int(o[0]) if newest_first else 0, str(o[1]).lower()))
         return {"name": name, "labels": labels, "options": options}
 
-    return Planned(routes.SEARCH, "search.html", "search", {"facets": [
-        facet("sektor", Counter((s.key, s.name) for i in items for s in i.sectors)),
-        facet("provinsi", Counter((i.province.key, i.province.name) for i in items if i.province)),
-        facet("jenis", Counter((i.agency.type, i.agency.type) for i in items), labels="agency_type"),
-        facet("penghargaan", Counter((k, cat.awards[k].name) for k in cat.by_award for _ in cat.by_award[k])),
-        facet("status", Counter((i.status, i.status) for i in items), labels="status"),
-        facet("tahun", Counter((str(i.started_year), str(i.started_year)) for i in items if i.started_year),
-              newest_first=True),
-    ]}, in_sitemap=False)
+    return Planned(
+        routes.SEARCH,
+        "search.html",
+        "search",
+        {
+            "facets": [
+                facet("sektor", Counter((s.key, s.name) for i in items for s in i.sectors)),
+                facet("provinsi", Counter((i.province.key, i.province.name) for i in items if i.province)),
+                facet("jenis", Counter((i.agency.type, i.agency.type) for i in items), labels="agency_type"),
+                facet("penghargaan", Counter((k, cat.awards[k].name) for k in cat.by_award for _ in cat.by_award[k])),
+                facet("status", Counter((i.status, i.status) for i in items), labels="status"),
+                facet(
+                    "tahun",
+                    Counter((str(i.started_year), str(i.started_year)) for i in items if i.started_year),
+                    newest_first=True,
+                ),
+            ]
+        },
+        in_sitemap=False,
+    )
 
 
 def not_found() -> Planned:
@@ -145,22 +188,35 @@ def index_page(path: str, template: str, **context: Any) -> Planned:
 
 
 def profile(cat: Catalogue, item: Innovation) -> Planned:
-    return Planned(routes.innovation(item.slug), "innovation.html", item.source, {
-        "item": item,
-        "origin": cat.by_slug.get(item.replicated_from),
-        "replications": cat.replications.get(item.slug, ()),
-    }, lastmod=item.updated)
+    return Planned(
+        routes.innovation(item.slug),
+        "innovation.html",
+        item.source,
+        {
+            "item": item,
+            "origin": cat.by_slug.get(item.replicated_from),
+            "replications": cat.replications.get(item.slug, ()),
+        },
+        lastmod=item.updated,
+    )
 
 
 def translation(cat: Catalogue, item: Innovation, lang: str) -> Planned:
     text = next(t for t in item.translations if t.lang == lang)
     source = item.source.removesuffix(".md") + f".{lang}.md"
-    return Planned(routes.innovation(item.slug, lang), "innovation.html", source, {
-        "item": item,
-        "text": text,
-        "origin": cat.by_slug.get(item.replicated_from),
-        "replications": cat.replications.get(item.slug, ()),
-    }, lang=lang, lastmod=text.updated)
+    return Planned(
+        routes.innovation(item.slug, lang),
+        "innovation.html",
+        source,
+        {
+            "item": item,
+            "text": text,
+            "origin": cat.by_slug.get(item.replicated_from),
+            "replications": cat.replications.get(item.slug, ()),
+        },
+        lang=lang,
+        lastmod=text.updated,
+    )
 
 
 def redirect(item: Innovation, alias: str) -> Planned:
@@ -185,23 +241,30 @@ def award_wins(cat: Catalogue, key: str) -> list[tuple[int, Innovation]]:
 
 
 def _agencies_with_counts(cat: Catalogue) -> list[tuple[Any, int]]:
-    return sorted(((a, len(cat.by_agency.get(a.key, []))) for a in cat.agencies.values()),
-                  key=lambda pair: pair[0].name.lower())
+    return sorted(
+        ((a, len(cat.by_agency.get(a.key, []))) for a in cat.agencies.values()), key=lambda pair: pair[0].name.lower()
+    )
 
 
 def statistics(cat: Catalogue) -> Planned:
     """Counts per facet, each a list of (label, link target or None, count), largest first."""
+
     def ranked(counter: Counter[Any]) -> list[tuple[Any, int]]:
         return sorted(counter.items(), key=lambda kv: (-kv[1], str(getattr(kv[0], "name", kv[0]))))
 
     items = cat.innovations
-    return Planned(routes.STATISTICS, "statistics.html", "statistics", {
-        "total": len(items),
-        "sectors": ranked(Counter(s for i in items for s in i.sectors)),
-        "provinces": ranked(Counter(i.province for i in items if i.province)),
-        "island_groups": ranked(Counter(i.province.island_group for i in items if i.province)),
-        "statuses": ranked(Counter(i.status for i in items)),
-        "agency_types": ranked(Counter(i.agency.type for i in items)),
-        "years": sorted(Counter(i.started_year for i in items if i.started_year).items()),
-        "awards": ranked(Counter(w.programme for i in items for w in i.awards)),
-    })
+    return Planned(
+        routes.STATISTICS,
+        "statistics.html",
+        "statistics",
+        {
+            "total": len(items),
+            "sectors": ranked(Counter(s for i in items for s in i.sectors)),
+            "provinces": ranked(Counter(i.province for i in items if i.province)),
+            "island_groups": ranked(Counter(i.province.island_group for i in items if i.province)),
+            "statuses": ranked(Counter(i.status for i in items)),
+            "agency_types": ranked(Counter(i.agency.type for i in items)),
+            "years": sorted(Counter(i.started_year for i in items if i.started_year).items()),
+            "awards": ranked(Counter(w.programme for i in items for w in i.awards)),
+        },
+    )

@@ -1,7 +1,7 @@
 """The build as one straight line of named stages.
 
-    scan → schema.check → integrity.check → (errors: stop, write nothing)
-      → settings → model.assemble → pages.plan → routes.check_collisions
+    scan → schema.check → integrity.check → settings → model.assemble
+      → pages.plan → routes.check_collisions/check_nav  (any error: stop, write nothing)
       → render + exports → output.stage → search.index → output.commit
 
 Every stage before ``output.stage`` is a pure function of its inputs.
@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import exports, integrity, model, output, pages, render, routes, schema, search, sources
-from .config import DEFAULT_ASSETS, DEFAULT_TEMPLATES, settings_from
-from .errors import ContentError, ContentInvalid
+from .config import DEFAULT_ASSETS, DEFAULT_OUTPUT, DEFAULT_TEMPLATES, settings_from
+from .errors import ContentError, InvalidContentError
 from .markup import Markup
 
 
 @dataclass(frozen=True)
 class Options:
     content_dir: Path
-    out_dir: Path
+    out_dir: Path = DEFAULT_OUTPUT
     base_url: str | None = None
     search: bool = True
     templates_dir: Path = DEFAULT_TEMPLATES
@@ -39,9 +39,8 @@ class Report:
     warnings: list[ContentError] = field(default_factory=list)
 
 
-def check(content_dir: Path, templates_dir: Path = DEFAULT_TEMPLATES,
-          today: dt.date | None = None) -> sources.Sources:
-    """Load and check everything; raise :class:`ContentInvalid` with all problems."""
+def check(content_dir: Path, templates_dir: Path = DEFAULT_TEMPLATES, today: dt.date | None = None) -> sources.Sources:
+    """Load and check everything; raise :class:`InvalidContentError` with all problems."""
     found = sources.scan(content_dir)
     errors = list(found.errors) + schema.check(found.documents)
     invalid = {e.path for e in errors}
@@ -49,7 +48,7 @@ def check(content_dir: Path, templates_dir: Path = DEFAULT_TEMPLATES,
     languages = [lang for lang in render.languages(templates_dir) if lang != site_language]
     errors += integrity.check(found, invalid, today or dt.date.today(), languages)
     if errors:
-        raise ContentInvalid(sorted(set(errors), key=lambda e: (e.path, e.line, e.field, e.message)))
+        raise InvalidContentError(sorted(set(errors), key=lambda e: (e.path, e.line, e.field, e.message)))
     return found
 
 
@@ -60,27 +59,44 @@ def _site_language(found: sources.Sources) -> str:
 
 def catalogue(found: sources.Sources, options: Options) -> model.Catalogue:
     site = found.of_kind("site")[0].data
-    settings = settings_from(site, base_url=options.base_url, templates_dir=options.templates_dir,
-                             assets_dir=options.assets_dir)
+    settings = settings_from(
+        site, base_url=options.base_url, templates_dir=options.templates_dir, assets_dir=options.assets_dir
+    )
     return model.assemble(found, settings, Markup(settings.base_path).render)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the site will contain, checked, before a byte is rendered."""
+
+    catalogue: model.Catalogue
+    pages: list[pages.Planned]
+    copies: list[tuple[str, Path]]
+    asset_versions: dict[str, str]
+
+
+def prepare(options: Options) -> Plan:
+    """Check the content, assemble the model and plan every output; raise on any problem."""
+    found = check(options.content_dir, options.templates_dir, options.today)
+    cat = catalogue(found, options)
+    planned = pages.plan(cat)
+    versions = output.file_hashes(cat.settings.assets_dir)
+    copies = [(routes.media(m.slug, m.name), m.path) for m in found.media]
+    copies += [(routes.ASSETS + rel, cat.settings.assets_dir / rel) for rel in versions]
+    problems = routes.check_collisions([(p.file, p.source) for p in planned] + [(r, str(s)) for r, s in copies])
+    nav = [item.path for item in cat.settings.nav]
+    problems += routes.check_nav(found.of_kind("site")[0], nav, {p.path for p in planned})
+    if problems:
+        raise InvalidContentError(problems)
+    return Plan(cat, planned, copies, versions)
 
 
 def build(options: Options) -> Report:
     """Check, render and write the whole site; nothing is written if any step fails."""
-    found = check(options.content_dir, options.templates_dir, options.today)
-    cat = catalogue(found, options)
-    planned = pages.plan(cat)
-    media = [(routes.media(m.slug, m.name), m.path) for m in found.media]
-    versions = output.file_hashes(cat.settings.assets_dir)
-    asset_files = [(routes.ASSETS + rel, cat.settings.assets_dir / rel) for rel in versions]
-    collisions = routes.check_collisions(
-        [(p.file, p.source) for p in planned] + [(rel, str(src)) for rel, src in media + asset_files]
-    )
-    if collisions:
-        raise ContentInvalid(collisions)
-    renderer = render.Renderer(cat.settings, versions, cat.pages)
-    report = Report(pages=len(planned))
-    staging = output.stage(options.out_dir, _files(cat, planned, renderer, report), media + asset_files)
+    plan = prepare(options)
+    renderer = render.Renderer(plan.catalogue.settings, plan.asset_versions, plan.catalogue.pages)
+    report = Report(pages=len(plan.pages))
+    staging = output.stage(options.out_dir, _files(plan.catalogue, plan.pages, renderer, report), plan.copies)
     try:
         if options.search:
             report.search_summary = search.index(staging)
@@ -91,8 +107,9 @@ def build(options: Options) -> Report:
     return report
 
 
-def _files(cat: model.Catalogue, planned: list[pages.Planned], renderer: render.Renderer,
-           report: Report) -> Iterator[tuple[str, bytes]]:
+def _files(
+    cat: model.Catalogue, planned: list[pages.Planned], renderer: render.Renderer, report: Report
+) -> Iterator[tuple[str, bytes]]:
     """Rendered pages and data files, produced one at a time (streamed to disk)."""
     for page in planned:
         report.files += 1

@@ -29,9 +29,34 @@ def languages(templates_dir: Path) -> list[str]:
     return sorted(p.stem for p in strings_dir(templates_dir).glob("*.yml"))
 
 
-def load_strings(templates_dir: Path, lang: str) -> dict[str, Any]:
+class Strings:
+    """UI strings read as ``t.search.label`` in templates.
+
+    A plain dict would not do: Jinja looks up attributes first, so a key such
+    as ``clear`` or ``items`` would return the dict's method instead of the text.
+    A missing key raises, which StrictUndefined turns into a build error.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        value = self._data[name]
+        return Strings(value) if isinstance(value, dict) else value
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._data
+
+
+def load_strings(templates_dir: Path, lang: str) -> Strings:
     data: dict[str, Any] = yaml.safe_load((strings_dir(templates_dir) / f"{lang}.yml").read_text("utf-8"))
-    return data
+    return Strings(data)
 
 
 class Renderer:
@@ -73,7 +98,7 @@ class Renderer:
 @pass_context
 def format_date(context: Context, value: dt.date | str | int) -> str:
     """'2024-11-28' → '28 November 2024'; a bare year stays a year."""
-    months = context["t"]["months"]
+    months = context["t"].months
     if isinstance(value, int) or (isinstance(value, str) and len(value) == 4):
         return str(value)
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
@@ -83,7 +108,7 @@ def format_date(context: Context, value: dt.date | str | int) -> str:
 @pass_context
 def format_number(context: Context, value: float) -> str:
     """Thousands and decimal separators of the page's language (Indonesian: 2.928 and 3,5)."""
-    sep = context["t"]["number"]
+    sep = context["t"].number
     text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
     return text.replace(",", "\0").replace(".", sep["decimal"]).replace("\0", sep["thousands"])
 
@@ -98,4 +123,4 @@ def fill(text: str, **values: object) -> str:
 @pass_context
 def label(context: Context, value: str, group: str) -> str:
     """UI label of an enumerated value, e.g. a status or an agency type."""
-    return str(context["t"]["labels"][group][value])
+    return str(context["t"].labels[group][value])

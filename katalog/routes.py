@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from .errors import ContentError
 from .model import Agency, AwardProgramme, Innovation, Page, Province, Sector
+from .sources import Document
 
 HOME = ""
 INNOVATIONS = "inovasi/"
@@ -100,6 +101,20 @@ class Links:
         return self.base_url + path
 
 
+def check_nav(site: Document, nav: Iterable[str], paths: set[str]) -> list[ContentError]:
+    """Every menu entry of ``site.yml`` points at a page the build makes."""
+    return [
+        ContentError(
+            site.display,
+            site.line_of(("nav", i, "path")),
+            f"nav[{i}].path",
+            f"no page at {target}; use the address of a page of this site, e.g. /inovasi/",
+        )
+        for i, target in enumerate(nav)
+        if target.removeprefix("/") not in paths
+    ]
+
+
 def check_collisions(outputs: Iterable[tuple[str, str]]) -> list[ContentError]:
     """Two outputs never share a file; ``outputs`` are (output file, where it came from).
 
@@ -111,9 +126,9 @@ def check_collisions(outputs: Iterable[tuple[str, str]]) -> list[ContentError]:
     for path, source in outputs:
         clean = PurePosixPath(path)
         if clean.is_absolute() or ".." in clean.parts:
-            errors.append(ContentError(source, 0, "", f"output path {path!r} leaves the site folder"))
+            errors.append(ContentError(source, 1, "", f"output path {path!r} leaves the site folder"))
         elif path in seen:
-            errors.append(ContentError(source, 0, "", f"address /{path} is also produced by {seen[path]}"))
+            errors.append(ContentError(source, 1, "", f"address /{path} is also produced by {seen[path]}"))
         else:
             seen[path] = source
     return errors

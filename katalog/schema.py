@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def _registry() -> Registry:  # type: ignore[type-arg]
+def _registry() -> Registry[Any]:
     resources = [
         (schema["$id"], Resource.from_contents(schema))
         for schema in (load_schema(p.name.removesuffix(".schema.json")) for p in sorted(SCHEMA_DIR.glob("*.json")))
@@ -97,41 +98,72 @@ def check(documents: list[Document]) -> list[ContentError]:
 
 
 def check_document(doc: Document) -> list[ContentError]:
-    found = validator(SCHEMA_OF_KIND[doc.kind]).iter_errors(doc.data)
+    found = list(validator(SCHEMA_OF_KIND[doc.kind]).iter_errors(doc.data))
+    # A date that breaks its pattern also fails its format; one message is enough.
+    with_pattern = {tuple(e.absolute_path) for e in found if e.validator == "pattern"}
+    found = [e for e in found if not (e.validator == "format" and tuple(e.absolute_path) in with_pattern)]
     errors: list[ContentError] = []
     for error in sorted(found, key=lambda e: [str(p) for p in e.absolute_path]):
         errors.extend(_explain(doc, error))
     return sorted(set(errors), key=lambda e: (e.line, e.field, e.message))
 
 
+@dataclass(frozen=True)
+class _Problem:
+    """The parts of a jsonschema error this module reads, with plain types."""
+
+    kind: str
+    path: tuple[str | int, ...]
+    schema: dict[str, Any]
+    instance: Any
+    expected: Any
+    message: str
+    in_key: bool
+
+    @classmethod
+    def of(cls, error: ValidationError) -> _Problem:
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        return cls(
+            str(error.validator),
+            tuple(error.absolute_path),
+            schema,
+            error.instance,
+            error.validator_value,
+            error.message,
+            "propertyNames" in error.absolute_schema_path,
+        )
+
+
 def _explain(doc: Document, error: ValidationError) -> list[ContentError]:
-    path: tuple[str | int, ...] = tuple(error.absolute_path)
-    kind = error.validator
-    if kind == "required":
-        return _missing(doc, error, path)
-    if kind == "additionalProperties" and error.validator_value is False:
-        return _unknown(doc, error, path)
-    if kind == "propertyNames":
-        name = str(error.instance)
-        hint = _hint(error.schema.get("propertyNames", {})) or "not a valid key"
-        child = (*path, name)
-        return [_err(doc, child, f"key {name!r} is not valid; {hint}", key=True)]
-    return [_err(doc, path, _message(error))]
+    problem = _Problem.of(error)
+    path = problem.path
+    if problem.kind == "required":
+        return _missing(doc, problem)
+    if problem.kind == "additionalProperties" and problem.expected is False:
+        return _unknown(doc, problem)
+    if problem.in_key:
+        name = str(problem.instance)
+        hint = _hint(problem.schema) or "not a valid key"
+        return [_err(doc, (*path, name), f"key {name!r} is not valid; {hint}", key=True)]
+    return [_err(doc, path, _message(problem))]
 
 
 def _err(doc: Document, path: tuple[str | int, ...], message: str, *, key: bool = False) -> ContentError:
     return ContentError(doc.display, doc.line_of(path, key=key), field_path(path), message)
 
 
-def _missing(doc: Document, error: ValidationError, path: tuple[str | int, ...]) -> list[ContentError]:
-    instance = error.instance if isinstance(error.instance, dict) else {}
-    props = error.schema.get("properties", {})
+def _missing(doc: Document, problem: _Problem) -> list[ContentError]:
+    path = problem.path
+    instance = problem.instance if isinstance(problem.instance, dict) else {}
+    props = problem.schema.get("properties", {})
     out = []
-    for name in error.validator_value:
+    for name in problem.expected:
         if name in instance:
             continue
-        description = props.get(name, {}).get("description", "")
-        suffix = f" ({description})" if description else ""
+        prop = props.get(name, {})
+        hint = f"use one of: {', '.join(map(str, prop['enum']))}" if "enum" in prop else _hint(prop)
+        hint = hint or _hint(problem.schema)
+        suffix = f"; {hint}" if hint else ""
         child = (*path, name)
         out.append(
             ContentError(doc.display, doc.line_of(path), field_path(child), f"missing required field '{name}'{suffix}")
@@ -139,10 +171,10 @@ def _missing(doc: Document, error: ValidationError, path: tuple[str | int, ...])
     return out
 
 
-def _unknown(doc: Document, error: ValidationError, path: tuple[str | int, ...]) -> list[ContentError]:
-    allowed = list(error.schema.get("properties", {}))
+def _unknown(doc: Document, problem: _Problem) -> list[ContentError]:
+    allowed = list(problem.schema.get("properties", {}))
     out = []
-    for name in error.instance:
+    for name in problem.instance:
         if name in allowed:
             continue
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
@@ -150,7 +182,7 @@ def _unknown(doc: Document, error: ValidationError, path: tuple[str | int, ...])
             message = f"unknown field '{name}'; did you mean '{close[0]}'?"
         else:
             message = f"unknown field '{name}'; allowed fields: {', '.join(allowed)}"
-        out.append(_err(doc, (*path, name), message, key=True))
+        out.append(_err(doc, (*problem.path, name), message, key=True))
     return out
 
 
@@ -168,18 +200,16 @@ def _hint(schema: dict[str, Any]) -> str:
     return ""
 
 
-def _message(error: ValidationError) -> str:
+def _message(problem: _Problem) -> str:
     """One sentence per jsonschema keyword; what is wrong, then what is valid."""
-    kind, value, schema = error.validator, error.instance, error.schema
+    kind, value, schema, expected = problem.kind, problem.instance, problem.schema, problem.expected
     hint = _hint(schema)
     if value is None and kind in ("type", "pattern", "enum", "oneOf"):
         return "is empty; give a value or remove the field"
     if kind == "type":
-        return f"expected {_type_words(error.validator_value)}, got {_describe(value)}" + (
-            f"; {hint}" if hint else ""
-        )
+        return f"expected {_type_words(expected)}, got {_describe(value)}" + (f"; {hint}" if hint else "")
     if kind == "enum":
-        allowed = [str(v) for v in error.validator_value]
+        allowed = [str(v) for v in expected]
         close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
         guess = f" (did you mean '{close[0]}'?)" if close else ""
         return f"{value!r} is not allowed; use one of: {', '.join(allowed)}{guess}"
@@ -197,17 +227,19 @@ def _message(error: ValidationError) -> str:
     if kind == "uniqueItems":
         return "lists the same value more than once; keep each value once"
     if kind == "format":
-        return f"{value!r} is not a real {error.validator_value}" + (f"; {hint}" if hint else "")
+        return f"{value!r} is not a real {expected}" + (f"; {hint}" if hint else "")
     if kind == "minProperties":
         return "has no fields; fill it in or remove it"
+    if kind in ("oneOf", "anyOf") and isinstance(value, dict):
+        return hint or problem.message
     if kind in ("pattern", "oneOf", "anyOf"):
         return f"{value!r} is not valid" + (f"; {hint}" if hint else "")
-    return error.message
+    return problem.message
 
 
 def _type_words(expected: Any) -> str:
     names = expected if isinstance(expected, list) else [expected]
-    return " or ".join(_TYPE_WORDS.get(n, n) for n in names)
+    return " or ".join(_TYPE_WORDS.get(str(n), str(n)) for n in names)
 
 
 def _describe(value: Any) -> str:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
 
 from watchfiles import watch
 
-from . import pipeline
 from .config import DEFAULT_ASSETS, DEFAULT_TEMPLATES
 from .routes import NOT_FOUND
 
@@ -46,11 +46,9 @@ def make_server(site: Path, port: int) -> ThreadingHTTPServer:
     return ThreadingHTTPServer((HOST, port), handler)
 
 
-def serve(content: Path, out: Path, port: int, stdout: TextIO, stderr: TextIO) -> int:
-    from .cli import run_build
-
-    options = pipeline.Options(content, out, base_url=f"http://{HOST}:{port}/")
-    status = run_build(options, stdout, stderr)
+def serve(content: Path, out: Path, port: int, rebuild: Callable[[], int], stdout: TextIO) -> int:
+    """Serve ``out`` until interrupted; ``rebuild`` builds the site and prints its report."""
+    status = rebuild()
     if status:
         return status
     server = make_server(out, port)
@@ -58,7 +56,7 @@ def serve(content: Path, out: Path, port: int, stdout: TextIO, stderr: TextIO) -
     print(f"preview: http://{HOST}:{port}/  (Ctrl+C to stop; rebuilds on every change)", file=stdout)
     try:
         for _changes in watch(content, DEFAULT_TEMPLATES, DEFAULT_ASSETS):
-            run_build(options, stdout, stderr)
+            rebuild()
     except KeyboardInterrupt:
         pass
     finally:

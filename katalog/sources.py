@@ -84,9 +84,16 @@ class Sources:
     documents: list[Document] = field(default_factory=list)
     media: list[MediaFile] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
+    present: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, key) of every file found, parsed or not, so that one broken file
+    does not make every reference to it an error too."""
 
     def of_kind(self, kind: str) -> list[Document]:
         return [d for d in self.documents if d.kind == kind]
+
+    def keys(self, kind: str) -> frozenset[str]:
+        """Keys of every file of ``kind`` that exists, even if it could not be read."""
+        return frozenset(key for k, key in self.present if k == kind)
 
 
 class _Constructor(yaml.constructor.SafeConstructor):
@@ -94,25 +101,28 @@ class _Constructor(yaml.constructor.SafeConstructor):
     strings, and the model parses them once, in one place."""
 
 
-_Constructor.add_constructor(
-    "tag:yaml.org,2002:timestamp",
-    lambda c, node: c.construct_scalar(node),
-)
+def _timestamp_as_text(constructor: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any:
+    assert isinstance(node, yaml.ScalarNode)
+    return constructor.construct_scalar(node)
+
+
+_Constructor.yaml_constructors = {
+    **yaml.constructor.SafeConstructor.yaml_constructors,
+    "tag:yaml.org,2002:timestamp": _timestamp_as_text,
+}
 
 
 def scan(root: Path) -> Sources:
     """Read the content folder ``root``; the result lists files in sorted order."""
     sources = Sources(root=root)
     if not root.is_dir():
-        sources.errors.append(
-            ContentError(str(root), 0, "", "content folder not found; pass --content DIR")
-        )
+        sources.errors.append(ContentError(str(root), 1, "", "content folder not found; pass --content DIR"))
         return sources
     for path in _walk(root, sources):
         _read_file(root, path, sources)
     for required in REQUIRED_FILES:
         if not (root / required).is_file():
-            sources.errors.append(ContentError(_display(root, root / required), 0, "", f"missing file: {required}"))
+            sources.errors.append(ContentError(_display(root, root / required), 1, "", f"missing file: {required}"))
     return sources
 
 
@@ -147,7 +157,7 @@ def _check_link(root: Path, real_root: Path, path: Path, sources: Sources) -> bo
     sources.errors.append(
         ContentError(
             _display(root, path),
-            0,
+            1,
             "",
             "symbolic link points outside the content folder; copy the file into content/ instead",
         )
@@ -160,17 +170,16 @@ def _read_file(root: Path, path: Path, sources: Sources) -> None:
     display = _display(root, path)
     place = _classify(rel)
     if place is None:
-        sources.errors.append(ContentError(display, 0, "", _misplaced_hint(rel)))
+        sources.errors.append(ContentError(display, 1, "", _misplaced_hint(rel)))
         return
     kind, key, lang = place
     if kind == "media":
         sources.media.append(MediaFile(rel[1], rel[2], path, display, path.stat().st_size))
         return
     if (kind in ("innovation", "translation", "agency", "page")) and not SLUG_RE.match(key):
-        sources.errors.append(
-            ContentError(display, 0, "", f"file name '{rel[-1]}' is not a valid slug; {SLUG_HINT}")
-        )
+        sources.errors.append(ContentError(display, 1, "", f"file name '{rel[-1]}' is not a valid slug; {SLUG_HINT}"))
         return
+    sources.present.add((kind, key))
     text = _read_text(path, display, sources)
     if text is None:
         return
@@ -186,7 +195,7 @@ def _classify(rel: tuple[str, ...]) -> tuple[str, str, str] | None:
         return ("site", "site", "")
     if len(rel) == 2:
         folder, name = rel
-        stem, dot, ext = name.rpartition(".")
+        stem, _, ext = name.rpartition(".")
         if folder == "innovations" and ext == "md":
             match = TRANSLATION_RE.match(stem)
             if match:
@@ -220,9 +229,7 @@ def _read_text(path: Path, display: str, sources: Sources) -> str | None:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         mb = size / (1024 * 1024)
-        sources.errors.append(
-            ContentError(display, 0, "", f"file is {mb:.1f} MB; a content file may be at most 1 MB")
-        )
+        sources.errors.append(ContentError(display, 1, "", f"file is {mb:.1f} MB; a content file may be at most 1 MB"))
         return None
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -253,8 +260,11 @@ def _parse(
         if split is None:
             sources.errors.append(
                 ContentError(
-                    display, 1, "", "missing front matter: the file must start with a line '---', "
-                    "then the YAML fields, then another line '---'"
+                    display,
+                    1,
+                    "",
+                    "missing front matter: the file must start with a line '---', "
+                    "then the YAML fields, then another line '---'",
                 )
             )
             return None
@@ -323,10 +333,8 @@ def _explain_yaml(exc: yaml.MarkedYAMLError, text: str) -> str:
         return "YAML syntax error: a quote is opened and never closed; close it with the same quote mark"
     if "could not find expected ':'" in problem:
         return "YAML syntax error: a line has no ':' between field and value; write 'field: value'"
-    if "mapping values are not allowed here" in problem:
-        return (
-            "YAML syntax error: a value contains ': ' ; put the whole value in double quotes"
-        )
+    if "mapping values are not allowed" in problem:
+        return "YAML syntax error: a value contains ': ' ; put the whole value in double quotes"
     return f"YAML syntax error: {problem}"
 
 
