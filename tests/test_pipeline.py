@@ -1,0 +1,166 @@
+"""The whole build on small inline sites: atomic, deterministic, sub-path safe."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from katalog import output, pipeline
+from katalog.config import DEFAULT_TEMPLATES
+
+from .helpers import MINIMAL, make_site, replace_in, run, tree
+
+
+def build(content: Path, out: Path, *extra: str) -> None:
+    code, _, err = run("build", "--content", str(content), "--out", str(out), *extra)
+    assert code == 0, err
+
+
+def test_every_address_of_the_contract_is_built(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    build(make_site(tmp_path), out, "--no-search")
+    files = set(tree(out))
+    for rel in [
+        "index.html",
+        "inovasi/index.html",
+        "inovasi/alpha/index.html",
+        "en/inovasi/alpha/index.html",
+        "inovasi/alpha-lama/index.html",
+        "instansi/puskesmas-alpha/index.html",
+        "sektor/kesehatan/index.html",
+        "provinsi/id-jk/index.html",
+        "penghargaan/kipp-top-99/index.html",
+        "cari/index.html",
+        "statistik/index.html",
+        "tentang/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "feed.xml",
+        "data/inovasi.json",
+        "data/inovasi.csv",
+        "media/alpha/cover.png",
+        "assets/site.css",
+    ]:
+        assert rel in files, rel
+
+
+def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    out = tmp_path / "public"
+    build(content, out, "--no-search")
+    before = tree(out)
+    replace_in(content / "innovations/beta.md", "status: pilot", "status: unknown")
+    replace_in(content / "innovations/alpha.md", "Alpha Sehat", "Alpha Baru")
+    code, _, err = run("build", "--content", str(content), "--out", str(out), "--no-search")
+    assert code == 1
+    assert "status: 'unknown' is not allowed" in err
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "public"]
+
+
+def test_render_error_midway_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    out = tmp_path / "public"
+    build(content, out, "--no-search")
+    before = tree(out)
+    templates = tmp_path / "templates"
+    shutil.copytree(DEFAULT_TEMPLATES, templates)
+    (templates / "statistics.html").write_text("{{ no_such_thing.x }}")
+    with pytest.raises(Exception, match="no_such_thing"):
+        pipeline.build(pipeline.Options(content, out, search=False, templates_dir=templates))
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "public", "templates"]
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    build(content, tmp_path / "one")
+    build(content, tmp_path / "two")
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert one.keys() == two.keys() or unstable_pagefind(one.keys() ^ two.keys())
+    differing = {rel for rel in one.keys() & two.keys() if one[rel] != two[rel]}
+    assert unstable_pagefind(differing)
+    ours = {rel for rel in one if not rel.startswith("pagefind/")}
+    assert ours and all(one[rel] == two[rel] for rel in ours)
+    fragments = {rel for rel in one if rel.startswith(("pagefind/fragment/", "pagefind/index/"))}
+    assert fragments and all(one[rel] == two[rel] for rel in fragments)
+
+
+def unstable_pagefind(paths: set[str]) -> bool:
+    """Pagefind 1.5 writes its filter and metadata chunks in hash-map order
+    (upstream issue Pagefind/pagefind#638); only those may differ."""
+    allowed = re.compile(r"^pagefind/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
+    return all(allowed.match(p) for p in paths)
+
+
+def test_same_site_in_any_file_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(make_site(tmp_path / "a"), tmp_path / "plain", "--no-search")
+    real_walk = os.walk
+
+    def walk(top: str, **kwargs: bool) -> Iterator[tuple[str, list[str], list[str]]]:
+        for dirpath, dirnames, filenames in real_walk(top, **kwargs):
+            dirnames.reverse()
+            filenames.reverse()
+            yield dirpath, dirnames, filenames
+
+    monkeypatch.setattr(os, "walk", walk)
+    build(make_site(tmp_path / "b"), tmp_path / "reversed", "--no-search")
+    assert tree(tmp_path / "plain") == tree(tmp_path / "reversed")
+
+
+def internal_urls(html: str) -> list[str]:
+    return [u for u in re.findall(r'(?:href|src)="([^"]+)"', html) if not re.match(r"^(https?:|mailto:|tel:|#)", u)]
+
+
+def test_sub_path_hosting_prefixes_every_link(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    build(make_site(tmp_path), out, "--no-search", "--base-url", "https://example.org/katalog/")
+    for rel, data in tree(out).items():
+        if not rel.endswith(".html"):
+            continue
+        html = data.decode()
+        for url in internal_urls(html):
+            assert url.startswith("/katalog/"), f"{rel}: {url}"
+        assert "https://example.org/katalog/" in html, rel
+    search = (out / "cari/index.html").read_text()
+    assert 'data-bundle="/katalog/pagefind/"' in search
+    assert 'data-base="/katalog/"' in search
+    alpha = (out / "inovasi/alpha/index.html").read_text()
+    assert 'href="/katalog/inovasi/beta/"' in alpha
+    assert "<loc>https://example.org/katalog/inovasi/alpha/</loc>" in (out / "sitemap.xml").read_text()
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_site(tmp_path: Path) -> None:
+    precious = tmp_path / "work"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    code, _, err = run("build", "--content", str(make_site(tmp_path)), "--out", str(precious), "--no-search")
+    assert code == 3
+    assert "does not look like a built site" in err
+    assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_never_writes_outside_the_output_folder(tmp_path: Path) -> None:
+    with pytest.raises(output.OutputError):
+        output.safe_join(tmp_path, "../escape.html")
+    with pytest.raises(output.OutputError):
+        output.safe_join(tmp_path, "/etc/passwd")
+
+
+def test_body_html_is_sanitised_in_the_built_page(tmp_path: Path) -> None:
+    beta = (MINIMAL / "innovations/beta.md").read_text() + (
+        '\n<script>alert("x")</script>\n\n<a href="javascript:alert(1)" onclick="x()">klik</a>\n'
+    )
+    out = tmp_path / "public"
+    build(make_site(tmp_path, {"innovations/beta.md": beta}), out, "--no-search")
+    html = (out / "inovasi/beta/index.html").read_text()
+    assert "alert" not in html
+    assert "onclick" not in html
+    assert "javascript:" not in html
+    assert "klik" in html
