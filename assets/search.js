@@ -156,6 +156,12 @@ window.addEventListener("popstate", () => {
 async function start() {
   const state = stateFromUrl();
   showInForm(state);
+  // On a phone the facets would push the results below the fold: fold them
+  // away unless the address already sets some (the summary reopens them).
+  const noFacetSet = facets.every((name) => state.filters[name].length === 0);
+  if (noFacetSet && window.matchMedia("(max-width: 63.99rem)").matches) {
+    form.querySelector("details.filters").open = false;
+  }
   statusLine.textContent = text.loading;
   try {
     pagefind = await import(`${text.bundle}pagefind.js`);

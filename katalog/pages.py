@@ -166,7 +166,7 @@ def search(cat: Catalogue) -> Planned:
                 facet("sektor", Counter((s.key, s.name) for i in items for s in i.sectors)),
                 facet("provinsi", Counter((i.province.key, i.province.name) for i in items if i.province)),
                 facet("jenis", Counter((i.agency.type, i.agency.type) for i in items), labels="agency_type"),
-                facet("penghargaan", Counter((k, cat.awards[k].name) for k in cat.by_award for _ in cat.by_award[k])),
+                facet("penghargaan", Counter({(k, cat.awards[k].name): len(v) for k, v in cat.by_award.items()})),
                 facet("status", Counter((i.status, i.status) for i in items), labels="status"),
                 facet(
                     "tahun",

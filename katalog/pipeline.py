@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import exports, integrity, model, output, pages, render, routes, schema, search, sources
 from .config import DEFAULT_ASSETS, DEFAULT_OUTPUT, DEFAULT_TEMPLATES, settings_from
-from .errors import ContentError, InvalidContentError
+from .errors import InvalidContentError
 from .markup import Markup
 
 
@@ -31,12 +31,10 @@ class Options:
     today: dt.date | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
-    pages: int = 0
-    files: int = 0
+    pages: int
     search_summary: str = ""
-    warnings: list[ContentError] = field(default_factory=list)
 
 
 def check(content_dir: Path, templates_dir: Path = DEFAULT_TEMPLATES, today: dt.date | None = None) -> sources.Sources:
@@ -95,26 +93,21 @@ def build(options: Options) -> Report:
     """Check, render and write the whole site; nothing is written if any step fails."""
     plan = prepare(options)
     renderer = render.Renderer(plan.catalogue.settings, plan.asset_versions, plan.catalogue.pages)
-    report = Report(pages=len(plan.pages))
-    staging = output.stage(options.out_dir, _files(plan.catalogue, plan.pages, renderer, report), plan.copies)
+    staging = output.stage(options.out_dir, _files(plan.catalogue, plan.pages, renderer), plan.copies)
     try:
-        if options.search:
-            report.search_summary = search.index(staging)
+        summary = search.index(staging) if options.search else ""
         output.commit(staging, options.out_dir)
     except BaseException:
         output.discard(staging)
         raise
-    return report
+    return Report(pages=len(plan.pages), search_summary=summary)
 
 
 def _files(
-    cat: model.Catalogue, planned: list[pages.Planned], renderer: render.Renderer, report: Report
+    cat: model.Catalogue, planned: list[pages.Planned], renderer: render.Renderer
 ) -> Iterator[tuple[str, bytes]]:
     """Rendered pages and data files, produced one at a time (streamed to disk)."""
     for page in planned:
-        report.files += 1
         yield page.file, renderer.render(page)
-    links = renderer.links
-    yield routes.DATA_JSON, exports.to_json(cat, links)
-    yield routes.DATA_CSV, exports.to_csv(cat, links)
-    report.files += 2
+    yield routes.DATA_JSON, exports.to_json(cat, renderer.links)
+    yield routes.DATA_CSV, exports.to_csv(cat, renderer.links)
