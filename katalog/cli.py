@@ -7,12 +7,13 @@ in-process and read what it printed.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from enum import IntEnum
 from pathlib import Path
 from typing import TextIO
 
-from . import pipeline
+from . import pipeline, schema
 from .config import DEFAULT_CONTENT, DEFAULT_OUTPUT
 from .errors import ContentError, InvalidContentError
 from .output import OutputError
@@ -61,8 +62,17 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
 
         options = pipeline.Options(args.content, args.out, base_url=f"http://{HOST}:{args.port}/")
         return serve(args.content, args.out, args.port, lambda: run_build(options, out, err), out)
+    if args.base_url and not valid_base_url(args.base_url):
+        print(f"--base-url {args.base_url!r} is not a full address, e.g. https://example.org/katalog/", file=err)
+        return Exit.USAGE
     options = pipeline.Options(args.content, args.out, base_url=args.base_url, search=not args.no_search)
     return run_build(options, out, err)
+
+
+def valid_base_url(url: str) -> bool:
+    """The same rule as ``base_url`` in site.yml, a trailing slash being optional here."""
+    pattern = schema.load_schema("site")["properties"]["base_url"]["pattern"]
+    return re.match(pattern, url if url.endswith("/") else url + "/") is not None
 
 
 def run_check(content: Path, out: TextIO, err: TextIO) -> int:
