@@ -3,13 +3,23 @@
 Only profile pages carry ``data-pagefind-body``, so Pagefind indexes exactly
 the profiles and ignores listings, redirects and static pages. The language
 comes from ``<html lang>``, which selects Pagefind's Indonesian stemmer.
+
+Pagefind 1.5 writes its filter chunks and its metadata in hash-map order, so
+two runs on the same pages differ (upstream issue Pagefind/pagefind#638).
+:func:`normalise` sorts those few files and renames them by their new content,
+which makes the whole site byte-identical from build to build.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
+import cbor2
 from pagefind_bin import get_executable
 
 BUNDLE_DIR = "pagefind"
@@ -25,4 +35,52 @@ def index(site: Path) -> str:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+    normalise(site / BUNDLE_DIR)
     return result.stdout
+
+
+SIGNATURE = b"pagefind_dcd"
+META_FILTERS = 3  # position of the [filter name, chunk hash] list in a .pf_meta record
+
+
+def normalise(bundle: Path) -> None:
+    """Sort Pagefind's filter chunks and filter list, and name them by content."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text("utf-8"))
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    for lang, info in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read(meta_path)
+        filters = []
+        for name, chunk_hash in meta[META_FILTERS]:
+            chunk_path = bundle / "filter" / f"{chunk_hash}.pf_filter"
+            chunk = _read(chunk_path)
+            chunk[1].sort(key=lambda value: value[0])
+            new_hash = _hash(lang, chunk, 7)
+            chunk_path.unlink()
+            _write(bundle / "filter" / f"{new_hash}.pf_filter", chunk)
+            filters.append([name, new_hash])
+        meta[META_FILTERS] = sorted(filters)
+        info["hash"] = _hash(lang, meta, 10)
+        meta_path.unlink()
+        _write(bundle / f"pagefind.{info['hash']}.pf_meta", meta)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def _read(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise SearchIndexError(f"unexpected Pagefind file format: {path.name}")
+    return cbor2.loads(data[len(SIGNATURE) :])
+
+
+def _payload(record: Any) -> bytes:
+    return SIGNATURE + cbor2.dumps(record)
+
+
+def _hash(lang: str, record: Any, length: int) -> str:
+    return f"{lang}_{hashlib.sha256(_payload(record)).hexdigest()[:length]}"
+
+
+def _write(path: Path, record: Any) -> None:
+    path.write_bytes(gzip.compress(_payload(record), mtime=0))
