@@ -104,6 +104,26 @@ async function showMore() {
   moreButton.hidden = current.shown >= current.results.length;
 }
 
+function searchOptions(filters) {
+  // An empty `filters` object makes Pagefind skip the facet counts: pass it only when set.
+  return Object.keys(filters).length ? { filters } : {};
+}
+
+// Values of one facet combine with OR, so the count beside each value of a
+// facet that has a choice must ignore that facet's own choice: count it with
+// the other facets only (the usual "disjunctive" faceting).
+async function facetCounts(state, search) {
+  const counts = { ...(search.filters || {}) };
+  for (const name of facets) {
+    if (state.filters[name].length === 0) continue;
+    const others = pagefindFilters(state);
+    delete others[name];
+    const wider = await pagefind.search(state.q || null, searchOptions(others));
+    counts[name] = (wider.filters || {})[name] || {};
+  }
+  return counts;
+}
+
 async function run(state) {
   const id = ++runId;
   if (!pagefind) return;
@@ -114,15 +134,13 @@ async function run(state) {
     updateCounts(await pagefind.filters());
     return;
   }
-  // An empty `filters` object makes Pagefind skip the facet counts: pass it only when set.
-  const filters = pagefindFilters(state);
-  const options = Object.keys(filters).length ? { filters } : {};
-  const search = await pagefind.search(state.q || null, options);
+  const search = await pagefind.search(state.q || null, searchOptions(pagefindFilters(state)));
+  const counts = await facetCounts(state, search);
   if (id !== runId) return;
   list.replaceChildren();
   current = { results: search.results, shown: 0 };
   statusLine.textContent = countText(search.results.length);
-  updateCounts(search.filters || {});
+  updateCounts(counts);
   await showMore();
 }
 
@@ -174,7 +192,8 @@ async function start() {
     fallback.hidden = false;
     return;
   }
-  await run(state);
+  // Whatever was typed or ticked while the index loaded wins over the address.
+  await run(stateFromForm());
 }
 
 start();
