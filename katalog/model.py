@@ -188,6 +188,8 @@ class Catalogue:
     by_category: dict[str, list[Innovation]] = field(default_factory=dict)
     by_province: dict[str, list[Innovation]] = field(default_factory=dict)
     by_award: dict[str, list[Innovation]] = field(default_factory=dict)
+    children: dict[str, list[Agency]] = field(default_factory=dict)
+    agencies_in: dict[str, list[Agency]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Build every reverse index in one pass, in the profiles' sorted order."""
@@ -211,6 +213,15 @@ class Catalogue:
         self.by_category = dict(indexes["category"])
         self.by_province = dict(indexes["province"])
         self.by_award = dict(indexes["award"])
+        children: dict[str, list[Agency]] = defaultdict(list)
+        agencies_in: dict[str, list[Agency]] = defaultdict(list)
+        for agency in self.agencies.values():
+            if agency.parent_key:
+                children[agency.parent_key].append(agency)
+            if agency.province:
+                agencies_in[agency.province.code].append(agency)
+        self.children = dict(children)
+        self.agencies_in = dict(agencies_in)
 
     def newest(self, count: int) -> list[Innovation]:
         """Most recently reviewed first; ties by title so the order is stable."""

@@ -54,7 +54,7 @@ def plan(cat: Catalogue) -> list[Planned]:
                 "agency": a,
                 "items": cat.by_agency.get(a.key, []),
                 "parent": cat.agencies.get(a.parent_key),
-                "children": [c for c in cat.agencies.values() if c.parent_key == a.key],
+                "children": cat.children.get(a.key, []),
             },
         )
         for a in cat.agencies.values()
@@ -84,7 +84,7 @@ def plan(cat: Catalogue) -> list[Planned]:
             {
                 "province": p,
                 "items": cat.by_province.get(p.code, []),
-                "agencies": [a for a in cat.agencies.values() if a.province == p],
+                "agencies": cat.agencies_in.get(p.code, []),
             },
         )
         for p in cat.provinces.values()
