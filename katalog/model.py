@@ -66,6 +66,7 @@ class Agency:
     regency: str = ""
     website: str = ""
     parent_key: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ class Page:
     summary: str
     updated: dt.date
     body: str
+    source: str = ""
 
 
 @dataclass
@@ -269,7 +271,7 @@ def assemble(sources: Sources, settings: Settings, render_body: Callable[[str], 
         for doc in sorted(sources.of_kind("innovation"), key=lambda d: d.key)
     ]
     pages = {
-        d.key: Page(d.key, d.data["title"], d.data["summary"], _date(d.data["updated"]), render_body(d.body))
+        d.key: Page(d.key, d.data["title"], d.data["summary"], _date(d.data["updated"]), render_body(d.body), d.display)
         for d in sorted(sources.of_kind("page"), key=lambda d: d.key)
     }
     return Catalogue(settings, innovations, agencies, sectors, categories, awards, provinces, pages)
@@ -304,6 +306,7 @@ def _agency(doc: Document, provinces: dict[str, Province]) -> Agency:
         regency=d.get("regency", ""),
         website=d.get("website", ""),
         parent_key=d.get("parent", ""),
+        source=doc.display,
     )
 
 

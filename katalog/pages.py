@@ -17,6 +17,7 @@ from .model import Catalogue, Innovation
 from .schema import load_schema
 
 HOME_LIST_SIZE = 6
+TAXONOMY_SOURCE = "content/taxonomies/{}.yml"
 FEED_SIZE = 20
 
 
@@ -39,72 +40,75 @@ class Planned:
 
 def plan(cat: Catalogue) -> list[Planned]:
     """Every HTML and XML page of the site, in a stable order."""
-    pages: list[Planned] = [home(cat), listing(cat), search(cat), statistics(cat), not_found()]
+    pages = [
+        home(cat),
+        listing(cat),
+        search(cat),
+        statistics(cat),
+        not_found(),
+        *profile_pages(cat),
+        *agency_pages(cat),
+        *sector_pages(cat),
+        *province_pages(cat),
+        *award_pages(cat),
+        *(Planned(routes.page(p.slug), "page.html", p.source, {"page": p}, lastmod=p.updated)
+          for p in cat.pages.values()),
+    ]  # fmt: skip
+    return pages + feeds(cat, pages)
+
+
+def profile_pages(cat: Catalogue) -> list[Planned]:
+    """Each profile, its translations and a redirect for each former slug."""
+    pages: list[Planned] = []
     for item in cat.innovations:
         pages.append(profile(cat, item))
         pages.extend(translation(cat, item, t.lang) for t in item.translations)
         pages.extend(redirect(item, alias) for alias in item.aliases)
-    pages.append(index_page(routes.AGENCIES, "agencies.html", agencies=_agencies_with_counts(cat)))
-    pages.extend(
-        Planned(
-            routes.agency(a.key),
-            "agency.html",
-            "content/agencies/" + a.key + ".yml",
-            {
-                "agency": a,
-                "items": cat.by_agency.get(a.key, []),
-                "parent": cat.agencies.get(a.parent_key),
-                "children": cat.children.get(a.key, []),
-            },
-        )
-        for a in cat.agencies.values()
-    )
-    pages.append(
+    return pages
+
+
+def agency_pages(cat: Catalogue) -> list[Planned]:
+    agencies = sorted(cat.agencies.values(), key=lambda a: a.name.lower())
+    pages = [
         index_page(
-            routes.SECTORS,
-            "sectors.html",
-            sectors=[(s, len(cat.by_sector.get(s.key, []))) for s in cat.sectors.values()],
+            routes.AGENCIES, "agencies.html", agencies=[(a, len(cat.by_agency.get(a.key, []))) for a in agencies]
         )
-    )
-    pages.extend(
-        Planned(
-            routes.sector(s.key),
-            "sector.html",
-            "taxonomies/sectors.yml",
-            {"sector": s, "items": cat.by_sector.get(s.key, [])},
-        )
-        for s in cat.sectors.values()
-    )
-    pages.append(index_page(routes.PROVINCES, "provinces.html", groups=island_groups(cat)))
-    pages.extend(
-        Planned(
-            routes.province(p.code),
-            "province.html",
-            "taxonomies/provinces.yml",
-            {
-                "province": p,
-                "items": cat.by_province.get(p.code, []),
-                "agencies": cat.agencies_in.get(p.code, []),
-            },
-        )
-        for p in cat.provinces.values()
-    )
-    pages.append(
-        index_page(
-            routes.AWARDS, "awards.html", awards=[(a, len(cat.by_award.get(a.key, []))) for a in cat.awards.values()]
-        )
-    )
-    pages.extend(
-        Planned(
-            routes.award(a.key), "award.html", "taxonomies/awards.yml", {"award": a, "wins": award_wins(cat, a.key)}
-        )
-        for a in cat.awards.values()
-    )
-    pages.extend(
-        Planned(routes.page(p.slug), "page.html", f"content/pages/{p.slug}.md", {"page": p}, lastmod=p.updated)
-        for p in cat.pages.values()
-    )
-    return pages + feeds(cat, pages)
+    ]
+    for a in cat.agencies.values():
+        context = {
+            "agency": a,
+            "items": cat.by_agency.get(a.key, []),
+            "parent": cat.agencies.get(a.parent_key),
+            "children": cat.children.get(a.key, []),
+        }
+        pages.append(Planned(routes.agency(a.key), "agency.html", a.source, context))
+    return pages
+
+
+def sector_pages(cat: Catalogue) -> list[Planned]:
+    counts = [(s, len(cat.by_sector.get(s.key, []))) for s in cat.sectors.values()]
+    pages = [index_page(routes.SECTORS, "sectors.html", sectors=counts)]
+    for s in cat.sectors.values():
+        context = {"sector": s, "items": cat.by_sector.get(s.key, [])}
+        pages.append(Planned(routes.sector(s.key), "sector.html", TAXONOMY_SOURCE.format("sectors"), context))
+    return pages
+
+
+def province_pages(cat: Catalogue) -> list[Planned]:
+    pages = [index_page(routes.PROVINCES, "provinces.html", groups=island_groups(cat))]
+    for p in cat.provinces.values():
+        context = {"province": p, "items": cat.by_province.get(p.code, []), "agencies": cat.agencies_in.get(p.code, [])}
+        pages.append(Planned(routes.province(p.code), "province.html", TAXONOMY_SOURCE.format("provinces"), context))
+    return pages
+
+
+def award_pages(cat: Catalogue) -> list[Planned]:
+    counts = [(a, len(cat.by_award.get(a.key, []))) for a in cat.awards.values()]
+    pages = [index_page(routes.AWARDS, "awards.html", awards=counts)]
+    for a in cat.awards.values():
+        context = {"award": a, "wins": award_wins(cat, a.key)}
+        pages.append(Planned(routes.award(a.key), "award.html", TAXONOMY_SOURCE.format("awards"), context))
+    return pages
 
 
 def feeds(cat: Catalogue, pages: list[Planned]) -> list[Planned]:
@@ -238,12 +242,6 @@ def award_wins(cat: Catalogue, key: str) -> list[tuple[int, Innovation]]:
     """(year, profile) for every win of one programme, newest first."""
     wins = [(w.year, item) for item in cat.by_award.get(key, []) for w in item.awards if w.programme.key == key]
     return sorted(wins, key=lambda pair: (-pair[0], pair[1].title.lower()))
-
-
-def _agencies_with_counts(cat: Catalogue) -> list[tuple[Any, int]]:
-    return sorted(
-        ((a, len(cat.by_agency.get(a.key, []))) for a in cat.agencies.values()), key=lambda pair: pair[0].name.lower()
-    )
 
 
 def statistics(cat: Catalogue) -> Planned:
