@@ -43,6 +43,16 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 expect.set_options(timeout=TIMEOUT_MS)
 
+# Figures the tests measure and the run prints at its end (page weights).
+REPORT: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if REPORT:
+        terminalreporter.write_sep("-", "measured in the browser")
+        for line in REPORT:
+            terminalreporter.write_line(line)
+
 
 @pytest.fixture(scope="session")
 def serve_folder() -> Iterator[Callable[[Path], str]]:
@@ -117,9 +127,13 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 # the page's events do it through the ``traffic`` fixture, which removes its listeners.
 
 
+DEFAULT_VIEWPORT = {"width": 1280, "height": 720}  # Playwright's default
+
+
 def _reset(page: Page) -> None:
     page.unroute_all(behavior="ignoreErrors")
     page.goto("about:blank")
+    page.set_viewport_size(DEFAULT_VIEWPORT)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.shipped import STRINGS, all_profiles, profiles_by_sector
 from tests.browser.support import Site
+from tests.checkers import BAD
 
 pytestmark = pytest.mark.browser
 
@@ -78,3 +79,31 @@ def test_search_page_explains_and_links_to_the_listing(nojs_page: Page, site: Si
 
     nojs_page.wait_for_url(site.at("inovasi/"))
     expect(nojs_page.locator("main h1")).to_have_text("Semua inovasi")
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("instansi/pemkab-banyuwangi/", "Pemerintah Kabupaten Banyuwangi"),
+        ("penghargaan/un-psa/", None),
+        ("provinsi/", "Provinsi"),
+        ("panduan-replikasi/", None),
+        ("statistik/", "Statistik"),
+    ],
+)
+def test_taxonomy_and_static_pages_show_content(nojs_page: Page, site: Site, path: str, heading: str | None) -> None:
+    nojs_page.goto(site.at(path))
+    h1 = nojs_page.locator("main h1")
+    expect(h1).to_have_count(1)
+    if heading:
+        expect(h1).to_have_text(heading)
+    assert len(nojs_page.locator("main").inner_text()) > 200
+    assert nojs_page.locator("main a[href]").count() > 2
+
+
+def test_the_check_fails_on_a_page_that_needs_javascript(nojs_page: Page, site: Site) -> None:
+    html = (BAD / "js-only.html").read_text()
+    nojs_page.route("**/hanya-js/", lambda route: route.fulfill(body=html, content_type="text/html"))
+    nojs_page.goto(site.at("hanya-js/"))
+    expect(nojs_page.locator("main h1")).to_have_count(0)
+    assert nojs_page.locator("main").inner_text() == ""
