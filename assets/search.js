@@ -39,6 +39,13 @@ function showInForm(state) {
   for (const box of form.querySelectorAll("input[type=checkbox]")) {
     box.checked = (state.filters[box.name] || []).includes(box.value);
   }
+  showChosen(state);
+}
+
+// The facets may be folded away (phones): say on their summary how many are ticked.
+function showChosen(state) {
+  const n = facets.reduce((sum, name) => sum + state.filters[name].length, 0);
+  document.getElementById("facets-chosen").textContent = n ? text.chosen.replace("{n}", n) : "";
 }
 
 function toQuery(state) {
@@ -146,6 +153,7 @@ async function run(state) {
 
 function commit(push) {
   const state = stateFromForm();
+  showChosen(state);
   const address = toQuery(state);
   if (push) window.history.pushState(null, "", address);
   else window.history.replaceState(null, "", address);
@@ -174,12 +182,6 @@ window.addEventListener("popstate", () => {
 async function start() {
   const state = stateFromUrl();
   showInForm(state);
-  // On a phone the facets would push the results below the fold: fold them
-  // away unless the address already sets some (the summary reopens them).
-  const noFacetSet = facets.every((name) => state.filters[name].length === 0);
-  if (noFacetSet && window.matchMedia("(max-width: 63.99rem)").matches) {
-    form.querySelector("details.filters").open = false;
-  }
   statusLine.textContent = text.loading;
   try {
     pagefind = await import(`${text.bundle}pagefind.js`);

@@ -179,7 +179,6 @@ def search(cat: Catalogue) -> Planned:
                 ),
             ]
         },
-        in_sitemap=False,
     )
 
 

@@ -60,6 +60,7 @@ CHROME_FLAGS = [
     f'--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE {HOST}"',
 ]
 RUN_TIMEOUT_S = 300
+STOP_TIMEOUT_S = 10
 
 
 class Page(NamedTuple):
@@ -164,7 +165,7 @@ def lighthouse_command(url: str, report: Path) -> list[str]:
 
 
 def run_process(command: list[str]) -> tuple[int, str]:
-    """Run ``command`` in its own process group, so that Chromium goes too on a timeout or Ctrl+C."""
+    """Run ``command`` in a session of its own; on a timeout or Ctrl+C, stop it and the Chromium it started."""
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     proc = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
@@ -172,10 +173,19 @@ def run_process(command: list[str]) -> tuple[int, str]:
     try:
         output, _ = proc.communicate(timeout=RUN_TIMEOUT_S)
     except BaseException:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        stop(proc)
         raise
     return proc.returncode, output
+
+
+def stop(proc: subprocess.Popen[str]) -> None:
+    """SIGINT first: Lighthouse's launcher then kills Chromium, which runs in a process group of its own."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.communicate(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
 
 
 def run_lighthouse(url: str, report: Path) -> dict[str, Any]:
@@ -293,7 +303,8 @@ def below_target(results: list[Result]) -> list[str]:
         for category, target in TARGETS.items():
             score = median([r.scores[category] for r in mine])
             if score < target:
-                lines.append(f"{page.path}  {category} {score_cell(score)} (target {target})")
+                worst = "; audits failing in any run, worst run shown" if len(mine) > 1 else ""
+                lines.append(f"{page.path}  {category} {score_cell(score)} (target {target}){worst}")
                 lines.extend(failure_lines(mine, category))
     return lines
 
@@ -359,6 +370,9 @@ def main(argv: list[str]) -> int:
     except LighthouseError as error:
         print(error, file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     print(report(results, args.runs, time.monotonic() - start))
     return 0
 
