@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Settings
+from .related import compute as related_profiles
 from .sources import Document, Sources
 
 
@@ -192,6 +193,7 @@ class Catalogue:
     by_award: dict[str, list[Innovation]] = field(default_factory=dict)
     children: dict[str, list[Agency]] = field(default_factory=dict)
     agencies_in: dict[str, list[Agency]] = field(default_factory=dict)
+    related: dict[str, tuple[Innovation, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Build every reverse index in one pass, in the profiles' sorted order."""
@@ -224,6 +226,7 @@ class Catalogue:
                 agencies_in[agency.province.code].append(agency)
         self.children = dict(children)
         self.agencies_in = dict(agencies_in)
+        self.related = related_profiles(self.innovations, self.replications, self.by_sector)
 
     def newest(self, count: int) -> list[Innovation]:
         """Most recently reviewed first; ties by title so the order is stable."""

@@ -191,35 +191,26 @@ def index_page(path: str, template: str, **context: Any) -> Planned:
 
 
 def profile(cat: Catalogue, item: Innovation) -> Planned:
-    return Planned(
-        routes.innovation(item.slug),
-        "innovation.html",
-        item.source,
-        {
-            "item": item,
-            "origin": cat.by_slug.get(item.replicated_from),
-            "replications": cat.replications.get(item.slug, ()),
-        },
-        lastmod=item.updated,
-    )
+    context = _profile_context(cat, item)
+    return Planned(routes.innovation(item.slug), "innovation.html", item.source, context, lastmod=item.updated)
 
 
 def translation(cat: Catalogue, item: Innovation, lang: str) -> Planned:
     text = next(t for t in item.translations if t.lang == lang)
     source = item.source.removesuffix(".md") + f".{lang}.md"
+    context = {**_profile_context(cat, item), "text": text}
     return Planned(
-        routes.innovation(item.slug, lang),
-        "innovation.html",
-        source,
-        {
-            "item": item,
-            "text": text,
-            "origin": cat.by_slug.get(item.replicated_from),
-            "replications": cat.replications.get(item.slug, ()),
-        },
-        lang=lang,
-        lastmod=text.updated,
+        routes.innovation(item.slug, lang), "innovation.html", source, context, lang=lang, lastmod=text.updated
     )
+
+
+def _profile_context(cat: Catalogue, item: Innovation) -> dict[str, Any]:
+    return {
+        "item": item,
+        "origin": cat.by_slug.get(item.replicated_from),
+        "replications": cat.replications.get(item.slug, ()),
+        "related": cat.related.get(item.slug, ()),
+    }
 
 
 def redirect(item: Innovation, alias: str) -> Planned:
