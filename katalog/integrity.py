@@ -20,6 +20,8 @@ from .errors import ContentError, field_path
 from .sources import Document, Sources
 
 # Top-level addresses the site itself uses; a static page may not take them.
+# Addresses under /inovasi/ that the listings use; no profile (or former slug) may take them.
+RESERVED_PROFILE_SLUGS = frozenset({"halaman", "terbaru"})
 RESERVED_PAGE_SLUGS = frozenset(
     {
         "inovasi",
@@ -59,7 +61,7 @@ def check(sources: Sources, invalid: set[str], today: dt.date, languages: Iterab
     errors: list[ContentError] = []
     for doc in valid:
         if doc.kind == "innovation":
-            errors += _innovation_refs(doc, keys) + _dates(doc, today)
+            errors += _innovation_refs(doc, keys) + _dates(doc, today) + _reserved_slug(doc)
         elif doc.kind == "agency":
             errors += _agency_refs(doc, keys)
         elif doc.kind == "translation":
@@ -194,6 +196,13 @@ def _translation(doc: Document, keys: _Keys, languages: set[str], today: dt.date
     return errors
 
 
+def _reserved_slug(doc: Document) -> list[ContentError]:
+    if doc.key in RESERVED_PROFILE_SLUGS:
+        message = f"the address /inovasi/{doc.key}/ is used by the list of innovations; rename the file"
+        return [ContentError(doc.display, 1, "", message)]
+    return []
+
+
 def _page(doc: Document) -> list[ContentError]:
     if doc.key in RESERVED_PAGE_SLUGS:
         return [
@@ -211,7 +220,9 @@ def _aliases(innovations: list[Document], keys: _Keys) -> list[ContentError]:
     for doc in innovations:
         for i, alias in enumerate(doc.data.get("aliases", [])):
             path = ("aliases", i)
-            if alias == doc.key:
+            if alias in RESERVED_PROFILE_SLUGS:
+                errors.append(_at(doc, path, f"'{alias}' is an address the list of innovations uses; remove it"))
+            elif alias == doc.key:
                 errors.append(_at(doc, path, f"'{alias}' is this profile's own slug; remove it from aliases"))
             elif alias in keys.innovations:
                 errors.append(

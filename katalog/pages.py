@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from .model import Catalogue, Innovation
 from .schema import load_schema
 
 HOME_LIST_SIZE = 6
+PAGE_SIZE = 30
 TAXONOMY_SOURCE = "content/taxonomies/{}.yml"
 FEED_SIZE = 20
 
@@ -42,7 +44,7 @@ def plan(cat: Catalogue) -> list[Planned]:
     """Every HTML and XML page of the site, in a stable order."""
     pages = [
         home(cat),
-        listing(cat),
+        *listings(cat),
         search(cat),
         statistics(cat),
         not_found(),
@@ -55,6 +57,43 @@ def plan(cat: Catalogue) -> list[Planned]:
           for p in cat.pages.values()),
     ]  # fmt: skip
     return pages + feeds(cat, pages)
+
+
+def paginate(path: str, template: str, source: str, items: Sequence[Any], context: dict[str, Any],
+             key: str = "items") -> list[Planned]:  # fmt: skip
+    """One page per PAGE_SIZE items at ``path``, ``path/halaman/2/``, ...; each knows its neighbours.
+
+    Listings stay small at any catalogue size: 3,000 profiles make 100 pages of
+    30 cards, each a few tens of kilobytes.
+    """
+    count = max(1, -(-len(items) // PAGE_SIZE))
+    return [
+        Planned(
+            routes.page_of(path, number),
+            template,
+            source,
+            {**context, key: items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE], "paging": pager(path, number, count),
+             "total": len(items)},
+        )
+        for number in range(1, count + 1)
+    ]  # fmt: skip
+
+
+def pager(path: str, number: int, count: int) -> dict[str, Any]:
+    """Where a page of a listing sits: neighbours, and the numbers to show (None for a gap)."""
+    shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+    numbers: list[tuple[int, str] | None] = []
+    for previous, current in zip([0, *shown], shown, strict=False):
+        if current - previous > 1:
+            numbers.append(None)
+        numbers.append((current, routes.page_of(path, current)))
+    return {
+        "number": number,
+        "count": count,
+        "previous": routes.page_of(path, number - 1) if number > 1 else None,
+        "next": routes.page_of(path, number + 1) if number < count else None,
+        "numbers": numbers,
+    }
 
 
 def profile_pages(cat: Catalogue) -> list[Planned]:
@@ -75,39 +114,35 @@ def agency_pages(cat: Catalogue) -> list[Planned]:
         )
     ]
     for a in cat.agencies.values():
-        context = {
-            "agency": a,
-            "items": cat.by_agency.get(a.key, []),
-            "parent": cat.agencies.get(a.parent_key),
-            "children": cat.children.get(a.key, []),
-        }
-        pages.append(Planned(routes.agency(a.key), "agency.html", a.source, context))
+        context = {"agency": a, "parent": cat.agencies.get(a.parent_key), "children": cat.children.get(a.key, [])}
+        pages += paginate(routes.agency(a.key), "agency.html", a.source, cat.by_agency.get(a.key, []), context)
     return pages
 
 
 def sector_pages(cat: Catalogue) -> list[Planned]:
     counts = [(s, len(cat.by_sector.get(s.key, []))) for s in cat.sectors.values()]
     pages = [index_page(routes.SECTORS, "sectors.html", sectors=counts)]
+    source = TAXONOMY_SOURCE.format("sectors")
     for s in cat.sectors.values():
-        context = {"sector": s, "items": cat.by_sector.get(s.key, [])}
-        pages.append(Planned(routes.sector(s.key), "sector.html", TAXONOMY_SOURCE.format("sectors"), context))
+        pages += paginate(routes.sector(s.key), "sector.html", source, cat.by_sector.get(s.key, []), {"sector": s})
     return pages
 
 
 def province_pages(cat: Catalogue) -> list[Planned]:
     pages = [index_page(routes.PROVINCES, "provinces.html", groups=island_groups(cat))]
+    source = TAXONOMY_SOURCE.format("provinces")
     for p in cat.provinces.values():
-        context = {"province": p, "items": cat.by_province.get(p.code, []), "agencies": cat.agencies_in.get(p.code, [])}
-        pages.append(Planned(routes.province(p.code), "province.html", TAXONOMY_SOURCE.format("provinces"), context))
+        context = {"province": p, "agencies": cat.agencies_in.get(p.code, [])}
+        pages += paginate(routes.province(p.code), "province.html", source, cat.by_province.get(p.code, []), context)
     return pages
 
 
 def award_pages(cat: Catalogue) -> list[Planned]:
     counts = [(a, len(cat.by_award.get(a.key, []))) for a in cat.awards.values()]
     pages = [index_page(routes.AWARDS, "awards.html", awards=counts)]
+    source = TAXONOMY_SOURCE.format("awards")
     for a in cat.awards.values():
-        context = {"award": a, "wins": award_wins(cat, a.key)}
-        pages.append(Planned(routes.award(a.key), "award.html", TAXONOMY_SOURCE.format("awards"), context))
+        pages += paginate(routes.award(a.key), "award.html", source, award_wins(cat, a.key), {"award": a}, key="wins")
     return pages
 
 
@@ -143,9 +178,13 @@ def home(cat: Catalogue) -> Planned:
     )
 
 
-def listing(cat: Catalogue) -> Planned:
-    items = sorted(cat.innovations, key=lambda i: (i.title.lower(), i.slug))
-    return Planned(routes.INNOVATIONS, "innovations.html", "listing", {"items": items})
+def listings(cat: Catalogue) -> list[Planned]:
+    """All profiles, paginated, in each server-side sort order (no JavaScript needed)."""
+    by_title = sorted(cat.innovations, key=lambda i: (i.title.lower(), i.slug))
+    newest = sorted(by_title, key=lambda i: -(i.started_year or 0))
+    pages = paginate(routes.INNOVATIONS, "innovations.html", "listing", by_title, {"sort": "title"})
+    pages += paginate(routes.NEWEST, "innovations.html", "listing", newest, {"sort": "newest"})
+    return pages
 
 
 def search(cat: Catalogue) -> Planned:

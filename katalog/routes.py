@@ -18,6 +18,8 @@ from .sources import Document
 
 HOME = ""
 INNOVATIONS = "inovasi/"
+NEWEST = "inovasi/terbaru/"
+PAGE = "halaman/"
 AGENCIES = "instansi/"
 SECTORS = "sektor/"
 PROVINCES = "provinsi/"
@@ -32,6 +34,11 @@ ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
 ASSETS = "assets/"
 MEDIA = "media/"
+
+
+def page_of(path: str, number: int) -> str:
+    """Page ``number`` of the listing at ``path``: the listing itself, then ``halaman/2/``..."""
+    return path if number == 1 else f"{path}{PAGE}{number}/"
 
 
 def innovation(slug: str, lang: str = "") -> str:

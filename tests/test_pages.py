@@ -1,0 +1,55 @@
+"""Stage 4: the plan of pages; listings paginate so they stay small at any size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from katalog import pages
+
+from .checkers import vnu_errors
+from .helpers import MINIMAL, make_site, run, tree
+
+
+def test_pager_shows_neighbours_ends_and_gaps() -> None:
+    p = pages.pager("inovasi/", 6, 10)
+    assert p["previous"] == "inovasi/halaman/5/"
+    assert p["next"] == "inovasi/halaman/7/"
+    assert p["numbers"] == [
+        (1, "inovasi/"),
+        None,
+        (4, "inovasi/halaman/4/"),
+        (5, "inovasi/halaman/5/"),
+        (6, "inovasi/halaman/6/"),
+        (7, "inovasi/halaman/7/"),
+        (8, "inovasi/halaman/8/"),
+        None,
+        (10, "inovasi/halaman/10/"),
+    ]
+    first = pages.pager("inovasi/", 1, 1)
+    assert (first["previous"], first["next"], first["numbers"]) == (None, None, [(1, "inovasi/")])
+
+
+def test_listings_and_taxonomy_pages_are_paginated(tmp_path: Path) -> None:
+    beta = (MINIMAL / "innovations/beta.md").read_text()
+    extra: dict[str, str | bytes | None] = {
+        f"innovations/p{n:02d}.md": beta.replace("Beta Belajar", f"Profil {n:02d}") for n in range(63)
+    }
+    out = tmp_path / "public"
+    code, _, err = run("build", "--content", str(make_site(tmp_path, extra)), "--out", str(out), "--no-search")
+    assert code == 0, err
+    files = tree(out)
+    for rel in ("inovasi/index.html", "inovasi/halaman/2/index.html", "inovasi/halaman/3/index.html",
+                "inovasi/terbaru/index.html", "inovasi/terbaru/halaman/3/index.html",
+                "sektor/pendidikan/halaman/3/index.html"):  # fmt: skip
+        assert rel in files, rel
+    assert "inovasi/halaman/4/index.html" not in files
+    second = files["inovasi/halaman/2/index.html"].decode()
+    assert second.count('class="card"') == 30
+    assert 'href="/inovasi/" rel="prev"' in second
+    assert 'href="/inovasi/halaman/3/" rel="next"' in second
+    assert "<title>Semua inovasi (halaman 2 dari 3) · Katalog Uji</title>" in second
+    last = files["inovasi/halaman/3/index.html"].decode()
+    assert last.count('class="card"') == 65 - 60
+    assert 'rel="next"' not in last
+    assert b"https://example.org/inovasi/halaman/2/" in files["sitemap.xml"]
+    assert vnu_errors([out / "inovasi/halaman/2/index.html", out / "sektor/pendidikan/halaman/3/index.html"]) == []
