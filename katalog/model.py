@@ -56,6 +56,11 @@ class Province:
         """Lowercase ISO code, as used in the province's address."""
         return self.code.lower()
 
+    @property
+    def island_key(self) -> str:
+        """The island group as an address part: 'Bali dan Nusa Tenggara' → 'bali-dan-nusa-tenggara'."""
+        return "-".join(self.island_group.lower().split())
+
 
 @dataclass(frozen=True)
 class Agency:
@@ -194,6 +199,8 @@ class Catalogue:
     children: dict[str, list[Agency]] = field(default_factory=dict)
     agencies_in: dict[str, list[Agency]] = field(default_factory=dict)
     related: dict[str, tuple[Innovation, ...]] = field(default_factory=dict)
+    by_year: dict[int, list[Innovation]] = field(default_factory=dict)
+    by_island: dict[str, list[Innovation]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Build every reverse index in one pass, in the profiles' sorted order."""
@@ -227,6 +234,15 @@ class Catalogue:
         self.children = dict(children)
         self.agencies_in = dict(agencies_in)
         self.related = related_profiles(self.innovations, self.replications, self.by_sector)
+        by_year: dict[int, list[Innovation]] = defaultdict(list)
+        by_island: dict[str, list[Innovation]] = defaultdict(list)
+        for item in self.innovations:
+            if item.started_year:
+                by_year[item.started_year].append(item)
+            if item.province:
+                by_island[item.province.island_key].append(item)
+        self.by_year = dict(sorted(by_year.items(), reverse=True))
+        self.by_island = dict(by_island)
 
     def newest(self, count: int) -> list[Innovation]:
         """Most recently reviewed first; ties by title so the order is stable."""

@@ -53,6 +53,8 @@ def plan(cat: Catalogue) -> list[Planned]:
         *sector_pages(cat),
         *province_pages(cat),
         *award_pages(cat),
+        *year_pages(cat),
+        *island_pages(cat),
         *(Planned(routes.page(p.slug), "page.html", p.source, {"page": p}, lastmod=p.updated)
           for p in cat.pages.values()),
     ]  # fmt: skip
@@ -143,6 +145,26 @@ def award_pages(cat: Catalogue) -> list[Planned]:
     source = TAXONOMY_SOURCE.format("awards")
     for a in cat.awards.values():
         pages += paginate(routes.award(a.key), "award.html", source, award_wins(cat, a.key), {"award": a}, key="wins")
+    return pages
+
+
+def year_pages(cat: Catalogue) -> list[Planned]:
+    """A page per year in which profiles started, newest year first, and their index."""
+    counts = [(number, len(items)) for number, items in cat.by_year.items()]
+    pages = [index_page(routes.YEARS, "years.html", years=counts)]
+    for number, items in cat.by_year.items():
+        pages += paginate(routes.year(number), "year.html", "started", items, {"year": number})
+    return pages
+
+
+def island_pages(cat: Catalogue) -> list[Planned]:
+    """A page per island group that has profiles, with its provinces."""
+    source = TAXONOMY_SOURCE.format("provinces")
+    pages: list[Planned] = []
+    for name, provinces in island_groups(cat):
+        key = provinces[0][0].island_key
+        context = {"name": name, "provinces": provinces}
+        pages += paginate(routes.island(key), "island.html", source, cat.by_island.get(key, []), context)
     return pages
 
 

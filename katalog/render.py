@@ -15,6 +15,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
+from . import routes
 from .config import Settings
 from .pages import Planned
 from .routes import ASSETS, Links
@@ -81,6 +82,7 @@ class Renderer:
             absolute=self.links.absolute,
             asset=self.asset,
             static_pages=static_pages,
+            paths=routes,
         )
         self.env.filters.update(date=format_date, number=format_number, label=label, fill=fill)
 

@@ -24,7 +24,10 @@ AGENCIES = "instansi/"
 SECTORS = "sektor/"
 PROVINCES = "provinsi/"
 AWARDS = "penghargaan/"
+YEARS = "tahun/"
+ISLANDS = "pulau/"
 SEARCH = "cari/"
+SEARCH_BUNDLE = "pagefind/"
 STATISTICS = "statistik/"
 DATA_JSON = "data/inovasi.json"
 DATA_CSV = "data/inovasi.csv"
@@ -60,6 +63,14 @@ def province(code: str) -> str:
 
 def award(key: str) -> str:
     return f"{AWARDS}{key}/"
+
+
+def year(number: int) -> str:
+    return f"{YEARS}{number}/"
+
+
+def island(key: str) -> str:
+    return f"{ISLANDS}{key}/"
 
 
 def page(slug: str) -> str:

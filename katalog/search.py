@@ -22,7 +22,9 @@ from typing import Any
 import cbor2
 from pagefind_bin import get_executable
 
-BUNDLE_DIR = "pagefind"
+from .routes import SEARCH_BUNDLE
+
+BUNDLE_DIR = SEARCH_BUNDLE.rstrip("/")
 
 
 class SearchIndexError(Exception):

@@ -10,14 +10,14 @@ from .helpers import make_site, run
 def test_check_ok(tmp_path: Path) -> None:
     code, out, err = run("check", "--content", str(make_site(tmp_path)))
     assert (code, err) == (0, "")
-    assert out == "ok: 2 profiles, 27 pages, no problems\n"
+    assert out == "ok: 2 profiles, 32 pages, no problems\n"
 
 
 def test_build_prints_what_it_built(tmp_path: Path) -> None:
     content = make_site(tmp_path)
     code, out, _ = run("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
     assert code == 0
-    assert out == f"built 27 pages into {tmp_path / 'site'}\n"
+    assert out == f"built 32 pages into {tmp_path / 'site'}\n"
 
 
 def test_build_reports_the_search_index(tmp_path: Path) -> None:
