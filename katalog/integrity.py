@@ -68,6 +68,8 @@ def check(sources: Sources, invalid: set[str], today: dt.date, languages: Iterab
             errors += _translation(doc, keys, set(languages), today)
         elif doc.kind == "page":
             errors += _page(doc)
+        elif doc.kind == "synonyms":
+            errors += _synonyms(doc)
     innovations = [d for d in valid if d.kind == "innovation"]
     agencies = [d for d in valid if d.kind == "agency"]
     errors += _aliases(innovations, keys)
@@ -193,6 +195,20 @@ def _translation(doc: Document, keys: _Keys, languages: set[str], today: dt.date
         errors.append(ContentError(doc.display, 1, "", message))
     if dt.date.fromisoformat(doc.data["updated"]) > today:
         errors.append(_at(doc, ("updated",), "date is in the future; use the date the translation was last reviewed"))
+    return errors
+
+
+def _synonyms(doc: Document) -> list[ContentError]:
+    """A form belongs to one group only, or a search for it could not say what it means."""
+    first: dict[str, str] = {}
+    errors: list[ContentError] = []
+    for key, forms in doc.data.items():
+        for i, form in enumerate([key, *forms]):
+            folded = form.casefold()
+            path: tuple[str | int, ...] = (key,) if i == 0 else (key, i - 1)
+            if folded in first and first[folded] != key:
+                errors.append(_at(doc, path, f"'{form}' is already a form of '{first[folded]}'; keep it in one group"))
+            first.setdefault(folded, key)
     return errors
 
 

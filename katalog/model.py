@@ -17,6 +17,7 @@ from typing import Any
 from .config import Settings
 from .related import compute as related_profiles
 from .sources import Document, Sources
+from .terms import Synonyms, search_terms
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ class Catalogue:
     awards: dict[str, AwardProgramme]
     provinces: dict[str, Province]
     pages: dict[str, Page]
+    synonyms: Synonyms = field(default_factory=lambda: Synonyms([]))
     by_slug: dict[str, Innovation] = field(default_factory=dict)
     replications: dict[str, tuple[Replication, ...]] = field(default_factory=dict)
     by_agency: dict[str, list[Innovation]] = field(default_factory=dict)
@@ -201,6 +203,7 @@ class Catalogue:
     related: dict[str, tuple[Innovation, ...]] = field(default_factory=dict)
     by_year: dict[int, list[Innovation]] = field(default_factory=dict)
     by_island: dict[str, list[Innovation]] = field(default_factory=dict)
+    search_terms: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Build every reverse index in one pass, in the profiles' sorted order."""
@@ -243,6 +246,7 @@ class Catalogue:
                 by_island[item.province.island_key].append(item)
         self.by_year = dict(sorted(by_year.items(), reverse=True))
         self.by_island = dict(by_island)
+        self.search_terms = {item.slug: search_terms(item, self.synonyms) for item in self.innovations}
 
     def newest(self, count: int) -> list[Innovation]:
         """Most recently reviewed first; ties by title so the order is stable."""
@@ -293,7 +297,8 @@ def assemble(sources: Sources, settings: Settings, render_body: Callable[[str], 
         d.key: Page(d.key, d.data["title"], d.data["summary"], _date(d.data["updated"]), render_body(d.body), d.display)
         for d in sorted(sources.of_kind("page"), key=lambda d: d.key)
     }
-    return Catalogue(settings, innovations, agencies, sectors, categories, awards, provinces, pages)
+    synonyms = Synonyms([key, *forms] for key, forms in _taxonomy(sources, "synonyms"))
+    return Catalogue(settings, innovations, agencies, sectors, categories, awards, provinces, pages, synonyms)
 
 
 @dataclass(frozen=True)
@@ -305,7 +310,7 @@ class _Refs:
     provinces: dict[str, Province]
 
 
-def _taxonomy(sources: Sources, name: str) -> list[tuple[str, dict[str, Any]]]:
+def _taxonomy(sources: Sources, name: str) -> list[tuple[str, Any]]:
     docs = sources.of_kind(name)
     return sorted(docs[0].data.items()) if docs else []
 

@@ -271,6 +271,7 @@ def _profile_context(cat: Catalogue, item: Innovation) -> dict[str, Any]:
         "origin": cat.by_slug.get(item.replicated_from),
         "replications": cat.replications.get(item.slug, ()),
         "related": cat.related.get(item.slug, ()),
+        "search_terms": cat.search_terms.get(item.slug, ""),
     }
 
 

@@ -35,6 +35,7 @@ SCHEMA_OF_KIND = {
     "categories": "categories",
     "awards": "awards",
     "provinces": "provinces",
+    "synonyms": "synonyms",
 }
 
 _TYPE_WORDS = {

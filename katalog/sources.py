@@ -193,6 +193,8 @@ def _classify(rel: tuple[str, ...]) -> tuple[str, str, str] | None:
     """Where a file sits decides what it is: (kind, key, language) or None."""
     if rel == ("site.yml",):
         return ("site", "site", "")
+    if rel == ("synonyms.yml",):
+        return ("synonyms", "synonyms", "")
     if len(rel) == 2:
         folder, name = rel
         stem, _, ext = name.rpartition(".")
@@ -219,7 +221,7 @@ def _misplaced_hint(rel: tuple[str, ...]) -> str:
     if rel[-1].endswith(".markdown"):
         return f"unexpected file '{name}'; Markdown files here end in '.md'"
     return (
-        f"unexpected file '{name}'; content/ holds site.yml, innovations/<slug>.md, "
+        f"unexpected file '{name}'; content/ holds site.yml, synonyms.yml, innovations/<slug>.md, "
         "agencies/<key>.yml, taxonomies/{sectors,categories,awards,provinces}.yml, "
         "pages/<slug>.md and media/<slug>/<file>"
     )
