@@ -1,41 +1,55 @@
 // Search page: Pagefind's JS API on the index the build wrote.
 // The page works as a plain form without this script; with it, results appear
-// as you type, and the whole state (words and facets) lives in the address so
-// it can be shared, bookmarked and restored with Back.
+// as you type, and the whole state (words, facets, sort, page) lives in the
+// address so it can be shared, bookmarked and restored with Back:
+//   /cari/?q=kanker&sektor=kesehatan&provinsi=id-jk&urut=terbaru&halaman=2
+// Within one facet, values combine with OR; across facets, with AND.
 // Every text shown comes from data-* attributes the template fills from the
 // strings file, so this script holds no language of its own.
 
 const root = document.getElementById("search");
 const form = document.getElementById("search-form");
 const input = document.getElementById("q");
+const sortSelect = document.getElementById("urut");
 const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-results");
-const moreButton = document.getElementById("search-more");
+const suggestions = document.getElementById("search-suggestions");
+const pages = document.getElementById("search-pages");
+const previousButton = document.getElementById("search-previous");
+const nextButton = document.getElementById("search-next");
+const pageLabel = document.getElementById("search-page");
 const fallback = document.getElementById("search-fallback");
 const text = root.dataset;
 const PAGE_SIZE = 20;
+const SORTS = { terbaru: { mulai: "desc" }, judul: { judul: "asc" } };
 const facets = [...form.querySelectorAll("fieldset[data-facet]")].map((f) => f.dataset.facet);
 
 let pagefind = null;
-let current = { results: [], shown: 0 };
+let results = [];
 let runId = 0;
+
+// --- state <-> address <-> form ----------------------------------------------------------
 
 function stateFromUrl() {
   const params = new URLSearchParams(window.location.search);
   const filters = {};
   for (const name of facets) filters[name] = params.getAll(name);
-  return { q: (params.get("q") || "").trim(), filters };
+  const sort = SORTS[params.get("urut")] ? params.get("urut") : "";
+  const page = Math.max(1, Number.parseInt(params.get("halaman") || "1", 10) || 1);
+  return { q: (params.get("q") || "").trim(), filters, sort, page };
 }
 
-function stateFromForm() {
+function stateFromForm(page = 1) {
   const data = new FormData(form);
   const filters = {};
   for (const name of facets) filters[name] = data.getAll(name).map(String);
-  return { q: String(data.get("q") || "").trim(), filters };
+  const sort = SORTS[data.get("urut")] ? String(data.get("urut")) : "";
+  return { q: String(data.get("q") || "").trim(), filters, sort, page };
 }
 
 function showInForm(state) {
   input.value = state.q;
+  sortSelect.value = state.sort;
   for (const box of form.querySelectorAll("input[type=checkbox]")) {
     box.checked = (state.filters[box.name] || []).includes(box.value);
   }
@@ -52,26 +66,48 @@ function toQuery(state) {
   const params = new URLSearchParams();
   if (state.q) params.set("q", state.q);
   for (const name of facets) for (const value of state.filters[name]) params.append(name, value);
+  if (state.sort) params.set("urut", state.sort);
+  if (state.page > 1) params.set("halaman", String(state.page));
   const query = params.toString();
   return query ? `?${query}` : window.location.pathname;
-}
-
-function pagefindFilters(state) {
-  const filters = {};
-  for (const name of facets) {
-    if (state.filters[name].length) filters[name] = { any: state.filters[name] };
-  }
-  return filters;
 }
 
 function isEmpty(state) {
   return !state.q && facets.every((name) => state.filters[name].length === 0);
 }
 
-function countText(n) {
-  if (n === 0) return `${text.countNone} ${text.noneHint}`;
-  if (n === 1) return text.countOne;
-  return text.countMany.replace("{n}", n.toLocaleString("id-ID"));
+// --- searching ----------------------------------------------------------------------------
+
+function pagefindFilters(state, without = "") {
+  const filters = {};
+  for (const name of facets) {
+    if (name !== without && state.filters[name].length) filters[name] = { any: state.filters[name] };
+  }
+  return filters;
+}
+
+function searchOptions(state, filters) {
+  // An empty `filters` object makes Pagefind skip the facet counts: pass it only when set.
+  const options = Object.keys(filters).length ? { filters } : {};
+  if (state.sort) options.sort = SORTS[state.sort];
+  return options;
+}
+
+function find(state, filters) {
+  return pagefind.search(state.q || null, searchOptions(state, filters));
+}
+
+// Values of one facet combine with OR, so the count beside each value of a
+// facet that has a choice must ignore that facet's own choice: count it with
+// the other facets only (the usual "disjunctive" faceting).
+async function facetCounts(state, search) {
+  const counts = { ...(search.filters || {}) };
+  for (const name of facets) {
+    if (state.filters[name].length === 0) continue;
+    const wider = await find(state, pagefindFilters(state, name));
+    counts[name] = (wider.filters || {})[name] || {};
+  }
+  return counts;
 }
 
 function updateCounts(counts) {
@@ -82,82 +118,130 @@ function updateCounts(counts) {
   }
 }
 
-function card(result) {
-  const item = document.createElement("li");
-  item.className = "card";
-  const article = document.createElement("article");
-  const heading = document.createElement("h3");
-  heading.className = "card-title";
-  const link = document.createElement("a");
+// --- showing ------------------------------------------------------------------------------
+
+function countText(n) {
+  if (n === 0) return `${text.countNone} ${text.noneHint}`;
+  if (n === 1) return text.countOne;
+  return text.countMany.replace("{n}", n.toLocaleString("id-ID"));
+}
+
+function element(tag, className, content) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (content) node.textContent = content;
+  return node;
+}
+
+function card(result, withWords) {
+  const item = element("li", "card");
+  const article = element("article");
+  const heading = element("h3", "card-title");
+  const link = element("a", "", result.meta.title || result.url);
   link.href = result.url;
-  link.textContent = result.meta.title || result.url;
   heading.append(link);
-  const meta = document.createElement("p");
-  meta.className = "card-meta";
-  meta.textContent = [result.meta.instansi, result.meta.provinsi].filter(Boolean).join(" · ");
-  const excerpt = document.createElement("p");
-  // Pagefind escapes the page text and adds only <mark> elements.
-  excerpt.innerHTML = result.excerpt;
-  article.append(heading, meta, excerpt);
+  const meta = element("p", "card-meta", [result.meta.instansi, result.meta.provinsi].filter(Boolean).join(" · "));
+  const excerpt = element("p");
+  if (withWords) {
+    // Pagefind escapes the page text and adds only <mark> elements.
+    excerpt.innerHTML = result.excerpt;
+  } else {
+    excerpt.textContent = result.meta.ringkasan || "";
+  }
+  const tags = element("p", "tags");
+  for (const sector of (result.meta.sektor || "").split(" · ").filter(Boolean)) tags.append(element("span", "tag", sector), " ");
+  for (const award of (result.meta.penghargaan || "").split(" · ").filter(Boolean)) {
+    tags.append(element("span", "tag tag-award", award), " ");
+  }
+  article.append(heading, meta, excerpt, tags);
   item.append(article);
   return item;
 }
 
-async function showMore() {
-  const next = current.results.slice(current.shown, current.shown + PAGE_SIZE);
-  const data = await Promise.all(next.map((r) => r.data()));
-  for (const result of data) list.append(card(result));
-  current.shown += next.length;
-  moreButton.hidden = current.shown >= current.results.length;
+async function showPage(state) {
+  const count = Math.max(1, Math.ceil(results.length / PAGE_SIZE));
+  const page = Math.min(state.page, count);
+  const slice = results.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  const data = await Promise.all(slice.map((r) => r.data()));
+  list.replaceChildren(...data.map((result) => card(result, Boolean(state.q))));
+  pages.hidden = count < 2;
+  previousButton.disabled = page <= 1;
+  nextButton.disabled = page >= count;
+  pageLabel.textContent = text.pageOf.replace("{n}", page).replace("{count}", count);
 }
 
-function searchOptions(filters) {
-  // An empty `filters` object makes Pagefind skip the facet counts: pass it only when set.
-  return Object.keys(filters).length ? { filters } : {};
-}
-
-// Values of one facet combine with OR, so the count beside each value of a
-// facet that has a choice must ignore that facet's own choice: count it with
-// the other facets only (the usual "disjunctive" faceting).
-async function facetCounts(state, search) {
-  const counts = { ...(search.filters || {}) };
-  for (const name of facets) {
-    if (state.filters[name].length === 0) continue;
-    const others = pagefindFilters(state);
-    delete others[name];
-    const wider = await pagefind.search(state.q || null, searchOptions(others));
-    counts[name] = (wider.filters || {})[name] || {};
+// No results: offer the searches that would give some (each chosen filter
+// removed in turn, or the words dropped), with how many each would give.
+async function showWayOut(state) {
+  const options = [];
+  for (const box of form.querySelectorAll("input[type=checkbox]:checked")) {
+    const narrower = stateFromForm();
+    narrower.filters[box.name] = narrower.filters[box.name].filter((v) => v !== box.value);
+    const n = (await find(narrower, pagefindFilters(narrower))).results.length;
+    if (n > 0) {
+      options.push([text.remove.replace("{label}", box.dataset.label).replace("{n}", n), () => (box.checked = false)]);
+    }
   }
-  return counts;
+  if (state.q && !isEmpty({ ...state, q: "" })) {
+    const n = (await find({ ...state, q: "" }, pagefindFilters(state))).results.length;
+    if (n > 0) options.push([text.dropWords.replace("{q}", state.q).replace("{n}", n), () => (input.value = "")]);
+  }
+  suggestions.replaceChildren(
+    ...options.map(([label, apply]) => {
+      const item = element("li");
+      const button = element("button", "secondary", label);
+      button.type = "button";
+      button.addEventListener("click", () => {
+        apply();
+        commit(true);
+        input.focus();
+      });
+      item.append(button);
+      return item;
+    }),
+  );
+  suggestions.hidden = options.length === 0;
 }
 
 async function run(state) {
   const id = ++runId;
   if (!pagefind) return;
+  suggestions.hidden = true;
   if (isEmpty(state)) {
+    results = [];
     list.replaceChildren();
-    moreButton.hidden = true;
+    pages.hidden = true;
     statusLine.textContent = text.start;
     updateCounts(await pagefind.filters());
     return;
   }
-  const search = await pagefind.search(state.q || null, searchOptions(pagefindFilters(state)));
+  const search = await find(state, pagefindFilters(state));
   const counts = await facetCounts(state, search);
   if (id !== runId) return;
-  list.replaceChildren();
-  current = { results: search.results, shown: 0 };
-  statusLine.textContent = countText(search.results.length);
+  results = search.results;
+  statusLine.textContent = countText(results.length);
   updateCounts(counts);
-  await showMore();
+  await showPage(state);
+  if (results.length === 0) await showWayOut(state);
 }
 
-function commit(push) {
-  const state = stateFromForm();
+function commit(push, page = 1) {
+  const state = stateFromForm(page);
   showChosen(state);
   const address = toQuery(state);
   if (push) window.history.pushState(null, "", address);
   else window.history.replaceState(null, "", address);
-  run(state);
+  return run(state);
+}
+
+async function turnPage(step) {
+  const state = stateFromUrl();
+  state.page = Math.max(1, state.page + step);
+  window.history.pushState(null, "", toQuery(state));
+  await showPage(state);
+  // Take keyboard and screen-reader users to the start of the new page.
+  statusLine.setAttribute("tabindex", "-1");
+  statusLine.focus();
 }
 
 let typing = null;
@@ -170,9 +254,10 @@ form.addEventListener("submit", (event) => {
   commit(true);
 });
 form.addEventListener("change", (event) => {
-  if (event.target.type === "checkbox") commit(true);
+  if (event.target.type === "checkbox" || event.target === sortSelect) commit(true);
 });
-moreButton.addEventListener("click", showMore);
+previousButton.addEventListener("click", () => turnPage(-1));
+nextButton.addEventListener("click", () => turnPage(1));
 window.addEventListener("popstate", () => {
   const state = stateFromUrl();
   showInForm(state);
@@ -195,7 +280,8 @@ async function start() {
     return;
   }
   // Whatever was typed or ticked while the index loaded wins over the address.
-  await run(stateFromForm());
+  const now = stateFromForm(state.page);
+  await run(now);
 }
 
 start();

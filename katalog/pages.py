@@ -216,31 +216,34 @@ def search(cat: Catalogue) -> Planned:
     ``innovation.html`` puts on each profile.
     """
     items = cat.innovations
+    island_of = {p.key: p.island_group for p in cat.provinces.values()}
+    island_order = {name: n for n, (name, _) in enumerate(island_groups(cat))}
+    facets = [
+        facet("sektor", Counter((s.key, s.name) for i in items for s in i.sectors)),
+        facet(
+            "provinsi",
+            Counter((i.province.key, i.province.name) for i in items if i.province),
+            group=lambda key: island_of[key],
+            group_order=island_order,
+        ),
+        facet("jenis", Counter((i.agency.type, i.agency.type) for i in items), labels="agency_type"),
+        facet("penghargaan", Counter({(k, cat.awards[k].name): len(v) for k, v in cat.by_award.items()})),
+        facet("status", Counter((i.status, i.status) for i in items), labels="status"),
+        facet("tahun", Counter((str(y), str(y)) for y, v in cat.by_year.items() for _ in v), newest_first=True),
+    ]
+    return Planned(routes.SEARCH, "search.html", "search", {"facets": facets})
 
-    def facet(name: str, counter: Counter[Any], labels: str = "", newest_first: bool = False) -> dict[str, Any]:
-        options = [(value, text, n) for (value, text), n in counter.items()]
-        options.sort(key=lambda o: (-int(o[0]) if newest_first else 0, str(o[1]).lower()))
-        return {"name": name, "labels": labels, "options": options}
 
-    return Planned(
-        routes.SEARCH,
-        "search.html",
-        "search",
-        {
-            "facets": [
-                facet("sektor", Counter((s.key, s.name) for i in items for s in i.sectors)),
-                facet("provinsi", Counter((i.province.key, i.province.name) for i in items if i.province)),
-                facet("jenis", Counter((i.agency.type, i.agency.type) for i in items), labels="agency_type"),
-                facet("penghargaan", Counter({(k, cat.awards[k].name): len(v) for k, v in cat.by_award.items()})),
-                facet("status", Counter((i.status, i.status) for i in items), labels="status"),
-                facet(
-                    "tahun",
-                    Counter((str(i.started_year), str(i.started_year)) for i in items if i.started_year),
-                    newest_first=True,
-                ),
-            ]
-        },
-    )
+def facet(name: str, counter: Counter[Any], labels: str = "", newest_first: bool = False,
+          group: Any = None, group_order: dict[str, int] | None = None) -> dict[str, Any]:  # fmt: skip
+    """One facet: its options (value, text, count), in groups when ``group`` names one per value."""
+    options = [(value, text, n) for (value, text), n in counter.items()]
+    options.sort(key=lambda o: (-int(o[0]) if newest_first else 0, str(o[1]).lower()))
+    groups: dict[str, list[tuple[Any, Any, int]]] = {}
+    for option in options:
+        groups.setdefault(group(option[0]) if group else "", []).append(option)
+    ordered = sorted(groups.items(), key=lambda kv: (group_order or {}).get(kv[0], 0))
+    return {"name": name, "labels": labels, "groups": ordered}
 
 
 def not_found() -> Planned:
