@@ -193,3 +193,16 @@ def traffic(page: Page) -> Iterator[Traffic]:
     yield seen
     page.remove_listener("request", on_request)
     page.remove_listener("response", on_response)
+
+
+@pytest.fixture(scope="session")
+def big_site(tmp_path_factory: pytest.TempPathFactory, serve_folder: Callable[[Path], str]) -> Site:
+    """A generated catalogue of 3,000 profiles (scripts/synthetic.py), searchable, served."""
+    from tests.synthetic_loader import synthetic
+
+    root = tmp_path_factory.mktemp("big")
+    synthetic().generate(root / "content", 3000, seed=1)
+    out = root / "public"
+    origin = serve_folder(out)
+    _build(root / "content", out, f"{origin}/")
+    return Site(root=out, out=out, url=f"{origin}/", origin=origin)
