@@ -1,0 +1,105 @@
+"""What searching costs a reader on a catalogue of 3,000 profiles: a benchmark, not a test.
+
+Generates the catalogue (scripts/synthetic.py), builds it with its search
+index, serves it on 127.0.0.1 and, in Debian's Chromium with an empty cache:
+opens /cari/, types a word, and prints the bytes downloaded for the page and
+for the first query, and the time from the last keystroke to the results
+shown (the page waits 300 ms after typing before it searches; that wait is
+included, and reported apart).
+
+Run from the repository root (after ``./dev test`` has installed everything):
+
+    .venv/bin/python scripts/search_benchmark.py [--profiles 3000] [--word puskesmas] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from playwright.sync_api import Browser, Response, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from katalog.cli import main as build_main  # noqa: E402 (needs ROOT on the path)
+from katalog.serve import make_server  # noqa: E402
+from tests.synthetic_loader import synthetic  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DEBOUNCE_MS = 300  # as in assets/search.js
+
+
+def measure(browser: Browser, url: str, word: str) -> tuple[int, int, float, int]:
+    """(bytes before a query, bytes of the first query, ms from last key to results, results)."""
+    context = browser.new_context()
+    page = context.new_page()
+    sizes: list[int] = []
+
+    def count(response: Response) -> None:
+        try:
+            sizes.append(len(response.body()))
+        except Exception:  # a response without a body
+            sizes.append(0)
+
+    page.on("response", count)
+    page.goto(url + "cari/")
+    page.wait_for_function("() => document.getElementById('search-status').textContent.startsWith('Ketik')")
+    page.wait_for_load_state("networkidle")
+    before = sum(sizes)
+    sizes.clear()
+    page.locator("#q").press_sequentially(word)
+    start = time.perf_counter()
+    page.wait_for_function("() => document.querySelectorAll('#search-results li.card').length > 0")
+    elapsed = (time.perf_counter() - start) * 1000
+    page.wait_for_load_state("networkidle")
+    results = int(page.locator("#search-status").inner_text().split()[0].replace(".", ""))
+    query = sum(sizes)
+    context.close()
+    return before, query, elapsed, results
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=int, default=3000)
+    parser.add_argument("--word", default="puskesmas")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        content, out = Path(tmp) / "content", Path(tmp) / "public"
+        synthetic().generate(content, args.profiles, seed=1)
+        server = make_server(out, 0)
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        if build_main(["build", "--content", str(content), "--out", str(out), "--base-url", url]):
+            return 1
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                runs = [measure(browser, url, args.word) for _ in range(args.runs)]
+                browser.close()
+        finally:
+            server.shutdown()
+    before, query, elapsed, results = (statistics.median(values) for values in zip(*runs, strict=True))
+    print(f"{args.profiles} profiles, word {args.word!r} ({results:.0f} results), median of {args.runs} runs")
+    print(f"search page before a query: {before / 1024:.1f} KB")
+    print(f"first query:                {query / 1024:.1f} KB")
+    print(f"last key to results shown:  {elapsed:.0f} ms ({DEBOUNCE_MS} ms of it the typing pause)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
