@@ -61,24 +61,21 @@ def plan(cat: Catalogue) -> list[Planned]:
     return pages + feeds(cat, pages)
 
 
-def paginate(path: str, template: str, source: str, items: Sequence[Any], context: dict[str, Any],
-             key: str = "items") -> list[Planned]:  # fmt: skip
+def paginate(
+    path: str, template: str, source: str, items: Sequence[Any], context: dict[str, Any], key: str = "items"
+) -> list[Planned]:
     """One page per PAGE_SIZE items at ``path``, ``path/halaman/2/``, ...; each knows its neighbours.
 
     Listings stay small at any catalogue size: 3,000 profiles make 100 pages of
     30 cards, each a few tens of kilobytes.
     """
     count = max(1, -(-len(items) // PAGE_SIZE))
-    return [
-        Planned(
-            routes.page_of(path, number),
-            template,
-            source,
-            {**context, key: items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE], "paging": pager(path, number, count),
-             "total": len(items)},
-        )
-        for number in range(1, count + 1)
-    ]  # fmt: skip
+    pages = []
+    for number in range(1, count + 1):
+        chunk = items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        page_context = {**context, key: chunk, "paging": pager(path, number, count), "total": len(items)}
+        pages.append(Planned(routes.page_of(path, number), template, source, page_context))
+    return pages
 
 
 def pager(path: str, number: int, count: int) -> dict[str, Any]:
