@@ -44,18 +44,12 @@ sys.path.insert(0, str(ROOT))
 
 from katalog.cli import main as build_main  # noqa: E402 (needs ROOT on the path)
 from katalog.serve import HOST, make_server  # noqa: E402
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
-CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = [
     "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
+    *CHROMIUM_ARGS,
     # Belt and braces: no host name but 127.0.0.1 resolves, so the browser cannot leave the machine.
     f'--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE {HOST}"',
 ]

@@ -29,17 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from katalog.cli import main as build_main  # noqa: E402 (needs ROOT on the path)
 from katalog.serve import make_server  # noqa: E402
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.synthetic_loader import synthetic  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 DEBOUNCE_MS = 300  # as in assets/search.js
 
 
@@ -88,7 +80,7 @@ def main(argv: list[str]) -> int:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 runs = [measure(browser, url, args.word) for _ in range(args.runs)]
                 browser.close()
         finally:

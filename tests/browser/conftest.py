@@ -25,18 +25,8 @@ from playwright.sync_api import (
 
 from katalog.serve import make_server
 from tests.browser.support import Site, Traffic
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import MINIMAL, SHIPPED, run
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 # Every wait is on a condition, never a fixed sleep; this bounds them (expectations,
 # navigations, actions) so that a broken page fails in seconds, not Playwright's 30.
