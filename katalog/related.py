@@ -4,14 +4,15 @@ Computed once per build for every profile. Replications come first (the
 profile it copies, then the profiles that copy it); then the profiles that
 share the most with it: tags weigh most, then significant words of the title
 and summary, the competition category and the sectors. Candidates are found
-through an inverted index of those features, so the cost grows with the
-number of profiles that share something, not with the square of the catalogue;
-features shared by too many profiles (a common word, a big sector) are not
-used to find candidates, only to rank them.
+through an inverted index of the rarer features, so the work per profile is
+bounded and the whole grows with the catalogue, not with its square;
+features shared by many profiles (a common word, a big sector) only rank the
+best candidates.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from .model import Innovation, Replication
 
 LIMIT = 5
+MAX_HOLDERS = 50  # a feature more profiles share than this finds no candidates, only ranks them
 WEIGHT = {"tag": 3, "sector": 2, "word": 1, "category": 1}
 # Words so common in profiles that sharing them says nothing.
 STOPWORDS = frozenset(
@@ -91,29 +93,42 @@ def compute(
     for position, found in enumerate(features):
         for feature in found:
             index[feature].append(position)
-    too_common = max(50, len(items) // 20)
     by_slug = {item.slug: item for item in items}
     related: dict[str, tuple[Innovation, ...]] = {}
     for position, item in enumerate(items):
-        first = _replication_family(item, replications, by_slug)
-        scores: Counter[int] = Counter()
-        common = []
-        for feature in features[position]:
-            holders = index[feature]
-            if len(holders) > too_common:
-                common.append(feature)  # ranks the candidates below, finds none
-                continue
-            for other in holders:
-                scores[other] += WEIGHT[feature[0]]
-        for other in scores:
-            scores[other] += sum(WEIGHT[f[0]] for f in common if f in features[other])
-        ranked = sorted(scores, key=lambda o: (-scores[o], items[o].title.lower(), items[o].slug))
-        chosen = _unique([*first, *(items[o] for o in ranked)], exclude=item.slug, limit=limit)
+        shortlist = _shortlist(position, features, index, limit)
+        chosen = _unique(chain(_replication_family(item, replications, by_slug), (items[o] for o in shortlist)),
+                         exclude=item.slug, limit=limit)  # fmt: skip
         if len(chosen) < limit:
             same_sector = (other for s in item.sectors for other in by_sector.get(s.key, ()))
             chosen = _unique(chain(chosen, same_sector), exclude=item.slug, limit=limit)
         related[item.slug] = tuple(chosen)
     return related
+
+
+def _shortlist(
+    position: int, features: Sequence[set[tuple[str, str]]], index: Mapping[tuple[str, str], list[int]], limit: int
+) -> list[int]:
+    """The best-scoring other profiles for the profile at ``position``, best first.
+
+    Rare features (held by at most MAX_HOLDERS profiles) find the candidates,
+    so the work per profile is bounded whatever the catalogue's size; the
+    common ones only rank the few best candidates. Ties go to the profile
+    that sorts first by slug (lower position), so the result is stable.
+    """
+    scores: Counter[int] = Counter()
+    common = []
+    for feature in features[position]:
+        holders = index[feature]
+        if len(holders) > MAX_HOLDERS:
+            common.append(feature)
+            continue
+        for other in holders:
+            scores[other] += WEIGHT[feature[0]]
+    scores.pop(position, None)
+    best = heapq.nsmallest(limit * 4, scores, key=lambda o: (-scores[o], o))
+    final = {o: scores[o] + sum(WEIGHT[f[0]] for f in common if f in features[o]) for o in best}
+    return sorted(best, key=lambda o: (-final[o], o))
 
 
 def _replication_family(
