@@ -7,7 +7,8 @@ comes from ``<html lang>``, which selects Pagefind's Indonesian stemmer.
 Pagefind 1.5 writes its filter chunks and its metadata in hash-map order, so
 two runs on the same pages differ (upstream issue Pagefind/pagefind#638).
 :func:`normalise` sorts those few files and renames them by their new content,
-which makes the whole site byte-identical from build to build.
+which makes the whole site byte-identical from build to build. The sort
+orders and meta field names in the metadata get the same treatment.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def index(site: Path) -> str:
 
 
 SIGNATURE = b"pagefind_dcd"
-META_FILTERS = 3  # position of the [filter name, chunk hash] list in a .pf_meta record
+# Positions in a .pf_meta record: [version, fragments, index chunks, filters, sorts, meta fields].
+META_FILTERS, META_SORTS, META_FIELDS = 3, 4, 5
 
 
 def normalise(bundle: Path) -> None:
@@ -63,6 +65,8 @@ def normalise(bundle: Path) -> None:
             _write(bundle / "filter" / f"{new_hash}.pf_filter", chunk)
             filters.append([name, new_hash])
         meta[META_FILTERS] = sorted(filters)
+        meta[META_SORTS] = sorted(meta[META_SORTS], key=lambda sort: sort[0])
+        meta[META_FIELDS] = sorted(meta[META_FIELDS])
         info["hash"] = _hash(lang, meta, 10)
         meta_path.unlink()
         _write(bundle / f"pagefind.{info['hash']}.pf_meta", meta)
