@@ -15,7 +15,6 @@ DEFAULT_CONTENT = PROJECT_DIR / "content"
 DEFAULT_OUTPUT = PROJECT_DIR / "public"
 DEFAULT_TEMPLATES = PROJECT_DIR / "templates"
 DEFAULT_ASSETS = PROJECT_DIR / "assets"
-DEFAULT_CACHE = PROJECT_DIR / ".cache"
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,6 @@ one run can report everything an editor must fix."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
-
-
-class Severity(StrEnum):
-    """An error stops the build; a warning is printed and the build goes on."""
-
-    ERROR = "error"
-    WARNING = "warning"
 
 
 @dataclass(frozen=True, order=True)
@@ -26,8 +18,6 @@ class ContentError:
     line: int
     field: str
     message: str
-    column: int = 0
-    severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
         field = self.field or "-"

@@ -25,7 +25,6 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TRANSLATION_RE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2})$")
 MAX_FILE_BYTES = 1024 * 1024
-MAX_MEDIA_BYTES = 5 * 1024 * 1024
 TAXONOMIES = ("sectors", "categories", "awards", "provinces")
 REQUIRED_FILES = ("site.yml", *(f"taxonomies/{name}.yml" for name in TAXONOMIES))
 SLUG_HINT = "use lowercase letters a-z, digits and single hyphens, e.g. 'cek-dan-sadari'"
