@@ -25,8 +25,14 @@ const SORTS = { terbaru: { mulai: "desc" }, judul: { judul: "asc" } };
 const facets = [...form.querySelectorAll("fieldset[data-facet]")].map((f) => f.dataset.facet);
 
 let pagefind = null;
+let filtersLoaded = null; // a promise, once the filter index is asked for
 let results = [];
 let runId = 0;
+// The counts the build wrote into the page are those of an empty search: shown
+// again whenever the search is emptied, so the filter index need not load for them.
+const builtCounts = new Map(
+  [...form.querySelectorAll("[data-count]")].map((count) => [count, count.textContent]),
+);
 
 // --- state <-> address <-> form ----------------------------------------------------------
 
@@ -47,7 +53,46 @@ function stateFromForm(page = 1) {
   return { q: String(data.get("q") || "").trim(), filters, sort, page };
 }
 
+// A facet with too many values to list (agency) has no boxes in the page: each
+// value in the address gets one, named by its key until a result tells its name.
+function addBoxes(state) {
+  for (const fieldset of form.querySelectorAll("fieldset[data-facet][hidden]")) {
+    const name = fieldset.dataset.facet;
+    for (const value of state.filters[name]) {
+      if (fieldset.querySelector(`input[value="${CSS.escape(value)}"]`)) continue;
+      const id = `f-${name}-${value}`;
+      const item = element("li");
+      const box = element("input");
+      Object.assign(box, { type: "checkbox", id, name, value });
+      box.dataset.label = value;
+      box.dataset.unnamed = "";
+      const label = element("label", "", `${value} `);
+      label.htmlFor = id;
+      label.append(element("span", "muted count"));
+      label.lastChild.dataset.count = "";
+      item.append(box, label);
+      fieldset.querySelector("ul").append(item);
+    }
+    if (fieldset.querySelector("input")) fieldset.hidden = false;
+  }
+}
+
+// Name each added box after the first profile it finds (all of them share the value).
+async function nameBoxes() {
+  for (const box of form.querySelectorAll("input[data-unnamed]")) {
+    const found = await pagefind.search(text.everyProfile, { filters: { [box.name]: box.value } });
+    if (found.results.length === 0) continue;
+    const name = (await found.results[0].data()).meta[box.name];
+    if (!name) continue;
+    delete box.dataset.unnamed;
+    box.dataset.label = name;
+    const label = form.querySelector(`label[for="${CSS.escape(box.id)}"]`);
+    label.firstChild.textContent = `${name} `;
+  }
+}
+
 function showInForm(state) {
+  addBoxes(state);
   input.value = state.q;
   sortSelect.value = state.sort;
   for (const box of form.querySelectorAll("input[type=checkbox]")) {
@@ -93,8 +138,14 @@ function searchOptions(state, filters) {
   return options;
 }
 
+// With no words, search the word every profile is indexed with (EVERY_PROFILE in
+// katalog/pages.py): Pagefind's own "no words" search downloads its whole word
+// index. Such results have no relevance to rank by, so they come in title order.
 function find(state, filters) {
-  return pagefind.search(state.q || null, searchOptions(state, filters));
+  const options = searchOptions(state, filters);
+  if (state.q) return pagefind.search(state.q, options);
+  options.sort = options.sort || SORTS.judul;
+  return pagefind.search(text.everyProfile, options);
 }
 
 // Values of one facet combine with OR, so the count beside each value of a
@@ -108,6 +159,10 @@ async function facetCounts(state, search) {
     counts[name] = (wider.filters || {})[name] || {};
   }
   return counts;
+}
+
+function showBuiltCounts() {
+  for (const count of form.querySelectorAll("[data-count]")) count.textContent = builtCounts.get(count) || "";
 }
 
 function updateCounts(counts) {
@@ -144,7 +199,7 @@ function card(result, withWords) {
   const excerpt = element("p");
   if (withWords) {
     // Pagefind escapes the page text and adds only <mark> elements.
-    excerpt.innerHTML = result.excerpt;
+    excerpt.innerHTML = result.excerpt.replaceAll(text.everyProfile, "");
   } else {
     excerpt.textContent = result.meta.ringkasan || "";
   }
@@ -212,9 +267,11 @@ async function run(state) {
     list.replaceChildren();
     pages.hidden = true;
     statusLine.textContent = text.start;
-    updateCounts(await pagefind.filters());
+    showBuiltCounts();
     return;
   }
+  // Without the filter index, searches return no facet counts.
+  await loadFilters();
   const search = await find(state, pagefindFilters(state));
   const counts = await facetCounts(state, search);
   if (id !== runId) return;
@@ -223,6 +280,7 @@ async function run(state) {
   updateCounts(counts);
   await showPage(state);
   if (results.length === 0) await showWayOut(state);
+  await nameBoxes();
 }
 
 function commit(push, page = 1) {
@@ -264,6 +322,13 @@ window.addEventListener("popstate", () => {
   run(state);
 });
 
+// The filter index loads after the page is ready, while the reader types, so
+// neither the first paint nor the first results wait for it.
+function loadFilters() {
+  filtersLoaded = filtersLoaded || pagefind.filters();
+  return filtersLoaded;
+}
+
 async function start() {
   const state = stateFromUrl();
   showInForm(state);
@@ -272,8 +337,6 @@ async function start() {
     pagefind = await import(`${text.bundle}pagefind.js`);
     await pagefind.options({ baseUrl: text.base });
     await pagefind.init();
-    // Loads the filter index; without it, searches return no facet counts.
-    await pagefind.filters();
   } catch (error) {
     statusLine.textContent = "";
     fallback.hidden = false;
@@ -281,7 +344,9 @@ async function start() {
   }
   // Whatever was typed or ticked while the index loaded wins over the address.
   const now = stateFromForm(state.page);
-  await run(now);
+  const running = run(now);
+  loadFilters();
+  await running;
 }
 
 start();

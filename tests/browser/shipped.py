@@ -15,16 +15,20 @@ def _profile_files() -> list[Path]:
     return files
 
 
-def profiles_by_sector() -> dict[str, set[str]]:
-    """Slugs of the shipped profiles in each sector, read from their front matter."""
-    sectors: dict[str, set[str]] = {}
+def profiles_by(field: str) -> dict[str, set[str]]:
+    """Slugs of the shipped profiles for each value of ``field`` (a key or a list of keys)."""
+    found: dict[str, set[str]] = {}
     for path in _profile_files():
         text = path.read_text(encoding="utf-8")
         _, front, _ = text.split("---\n", 2)
-        data = yaml.safe_load(front)
-        for sector in data["sectors"]:
-            sectors.setdefault(sector, set()).add(path.stem)
-    return sectors
+        value = yaml.safe_load(front)[field]
+        for key in value if isinstance(value, list) else [value]:
+            found.setdefault(key, set()).add(path.stem)
+    return found
+
+
+def profiles_by_sector() -> dict[str, set[str]]:
+    return profiles_by("sectors")
 
 
 def all_profiles() -> set[str]:

@@ -14,7 +14,7 @@ from tests.browser.search_page import (
     wait_for_results,
     wait_until_ready,
 )
-from tests.browser.shipped import STRINGS, all_profiles, count_text, profiles_by_sector
+from tests.browser.shipped import STRINGS, all_profiles, count_text, profiles_by, profiles_by_sector
 from tests.browser.support import Site
 
 pytestmark = pytest.mark.browser
@@ -198,3 +198,21 @@ def test_counts_of_other_options_in_a_ticked_facet_are_not_zero(page: Page, site
     label = page.locator("label[for='f-sektor-lingkungan-hidup'] [data-count]")
     # Ticking it would add its profiles to the results, so it must not announce none.
     assert label.inner_text() == f"({len(sectors['lingkungan-hidup'])})"
+
+
+def test_an_agency_page_leads_to_a_search_for_its_profiles(page: Page, site: Site) -> None:
+    agency, slugs = max(profiles_by("agency").items(), key=lambda kv: len(kv[1]))
+    page.goto(site.at(f"instansi/{agency}/"))
+    name = page.locator("h1").inner_text()
+    page.get_by_role("link", name=f"{STRINGS['search']['title']}: ").click()
+
+    page.wait_for_url(site.at(f"cari/?instansi={agency}"))
+    expect_results(page, slugs)
+    # The agency is no list in the page; the script adds a ticked box named after it.
+    box = page.get_by_role("checkbox", name=name)
+    expect(box).to_be_checked()
+    expect(page.locator(f"label[for='f-instansi-{agency}'] [data-count]")).to_have_text(f"({len(slugs)})")
+
+    box.uncheck()
+    page.wait_for_url(site.at("cari/"))
+    expect(status(page)).to_have_text(STRINGS["search"]["start"])
