@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 
 from katalog import schema, sources
 
-from .helpers import make_site
+from .helpers import PROJECT, make_site
 
 
 @pytest.mark.parametrize("path", sorted(schema.SCHEMA_DIR.glob("*.json")), ids=lambda p: p.name)
@@ -79,3 +82,64 @@ def test_started_accepts_a_year_or_a_date(tmp_path: Path) -> None:
     assert errors_for(tmp_path, BASE + "started: Mei 2016\n") == [
         "content/innovations/gamma.md:8: started: 'Mei 2016' is not valid; write a year (2016) or a date (2016-05-01)"
     ]
+
+
+def annotated_nodes(node: Any, where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema of a field an editor can write: each property, each entry of a keyed map, each shared shape."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from annotated_nodes(item, f"{where}[{i}]")
+        return
+    if not isinstance(node, dict):
+        return
+    for name, spec in node.get("properties", {}).items():
+        yield f"{where}.{name}", spec
+    for name, spec in node.get("$defs", {}).items():
+        yield f"{where}.$defs.{name}", spec
+    if isinstance(node.get("additionalProperties"), dict):
+        yield f"{where}.<key>", node["additionalProperties"]
+    for key, value in node.items():
+        if key not in ("examples", "enum", "required", "if"):  # 'if' only tests values, editors write none
+            yield from annotated_nodes(value, f"{where}.{key}" if key not in ("properties", "$defs") else where)
+
+
+@pytest.mark.parametrize("path", sorted(schema.SCHEMA_DIR.glob("*.json")), ids=lambda p: p.name)
+def test_every_field_has_a_title_a_description_and_examples(path: Path) -> None:
+    """Editors' tools show these on hover and offer the examples; keep every schema complete."""
+    name = path.name.removesuffix(".schema.json")
+    for where, spec in annotated_nodes(schema.load_schema(name), name):
+        for keyword in ("title", "description", "examples"):
+            assert spec.get(keyword), f"{where} has no {keyword}"
+
+
+@pytest.mark.parametrize("path", sorted(schema.SCHEMA_DIR.glob("*.json")), ids=lambda p: p.name)
+def test_every_example_is_valid(path: Path) -> None:
+    """An example an editor copies must pass ``check``'s schema rules."""
+    name = path.name.removesuffix(".schema.json")
+    whole = schema.load_schema(name)
+    for where, spec in annotated_nodes(whole, name):
+        checker = Draft202012Validator(
+            {**spec, "$id": whole["$id"]},
+            registry=schema._registry(),
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+        for example in spec.get("examples", []):
+            assert [e.message for e in checker.iter_errors(example)] == [], f"{where}: {example!r}"
+
+
+def test_the_editor_settings_map_every_yaml_file_to_its_schema() -> None:
+    """.vscode/settings.json lets VS Code's YAML extension check these files while they are typed.
+
+    Markdown front matter is not covered: the extension only reads YAML files.
+    """
+    mapping = json.loads((PROJECT / ".vscode" / "settings.json").read_text("utf-8"))["yaml.schemas"]
+    covered: dict[str, str] = {}
+    for schema_path, pattern in mapping.items():
+        assert (PROJECT / schema_path).is_file(), schema_path
+        place = sources._classify(tuple(pattern.replace("*", "x").split("/")[1:]))
+        assert place is not None, pattern
+        covered[place[0]] = Path(schema_path).name
+    markdown_kinds = ("innovation", "translation", "page")
+    assert covered == {
+        kind: f"{name}.schema.json" for kind, name in schema.SCHEMA_OF_KIND.items() if kind not in markdown_kinds
+    }
