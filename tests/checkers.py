@@ -81,6 +81,10 @@ class _Links(HTMLParser):
         wanted = self.ATTRIBUTES.get(tag)
         if wanted and values.get(wanted):
             self.targets.append(str(values[wanted]))
+        if tag in ("img", "source") and values.get("srcset"):
+            # "a.webp 480w, b.webp 960w": every candidate must exist, not only the one a browser picks.
+            candidates = str(values["srcset"]).split(",")
+            self.targets += [candidate.split()[0] for candidate in candidates if candidate.strip()]
         if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":
             self.targets.append(str(values.get("content", "")).split("url=", 1)[-1])
 

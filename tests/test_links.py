@@ -49,5 +49,9 @@ def test_the_crawler_finds_what_is_broken() -> None:
         "index.html: /assets/hilang.css (no such file)",
         "index.html: /inovasi/ada/#tidak-ada (no element with id 'tidak-ada')",
         "index.html: /inovasi/tidak-ada/ (no such file)",
+        "index.html: /media/hilang-480.jpg (no such file)",
+        "index.html: /media/hilang-480.webp (no such file)",
+        "index.html: /media/hilang-960.webp (no such file)",
+        "index.html: /media/hilang-kecil.jpg (no such file)",
         "index.html: /media/hilang.png (no such file)",
     ]
