@@ -73,8 +73,14 @@ def guard(out_dir: Path) -> None:
     if not out_dir.is_dir():
         raise OutputError(f"{out_dir} exists and is not a folder")
     entries = list(out_dir.iterdir())
-    if entries and not ((out_dir / "index.html").is_file() and (out_dir / "sitemap.xml").is_file()):
+    if entries and not is_build(out_dir):
         raise OutputError(f"{out_dir} is not empty and does not look like a built site; choose another --out folder")
+
+
+def is_build(folder: Path) -> bool:
+    """Whether ``folder`` holds a site this program built: every build writes a
+    home page and a sitemap, so both together mark one (used by the guard and by ``diff``)."""
+    return (folder / "index.html").is_file() and (folder / "sitemap.xml").is_file()
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
