@@ -6,6 +6,8 @@ them from module globals.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,6 +17,18 @@ DEFAULT_CONTENT = PROJECT_DIR / "content"
 DEFAULT_OUTPUT = PROJECT_DIR / "public"
 DEFAULT_TEMPLATES = PROJECT_DIR / "templates"
 DEFAULT_ASSETS = PROJECT_DIR / "assets"
+
+
+def today() -> dt.date:
+    """The date checks compare with ('updated' not in the future, reviews older than a year).
+
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention for "now") wins
+    when set, so a check can be repeated as it ran on a given day.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
 
 
 @dataclass(frozen=True)

@@ -757,6 +757,9 @@ def dump(data: dict[str, Any]) -> str:
     return str(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100))
 
 
+PROFILE_LINK = re.compile(r"\]\(/inovasi/[a-z0-9-]+/\)")
+
+
 def generate(out: Path, profiles: int, seed: int = 0, source: Path = SOURCE) -> None:
     """Write a complete content tree of ``profiles`` profiles at ``out`` (missing or empty)."""
     if profiles < 1:
@@ -771,7 +774,9 @@ def generate(out: Path, profiles: int, seed: int = 0, source: Path = SOURCE) -> 
     for name in TAXONOMIES:
         shutil.copyfile(source / "taxonomies" / f"{name}.yml", out / "taxonomies" / f"{name}.yml")
     for page in sorted((source / "pages").glob("*.md")):
-        shutil.copyfile(page, out / "pages" / page.name)
+        # The shipped profiles they link to are not in this catalogue: link the listing instead.
+        text = PROFILE_LINK.sub("](/inovasi/)", page.read_text(encoding="utf-8"))
+        write(out / "pages" / page.name, text)
     agencies = make_agencies(rng, tax, profiles)
     for agency in agencies:
         write(out / "agencies" / f"{agency.key}.yml", dump(agency.document()))

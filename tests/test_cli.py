@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Callable
 from pathlib import Path
 
-from .helpers import make_site, run
+import pytest
+
+from .helpers import MINIMAL, make_site, run
+
+# The minimal site's profiles were last reviewed on 2024-06-01 and 2024-11-28.
+REVIEWED_RECENTLY = dt.datetime(2025, 5, 1, tzinfo=dt.UTC)
+A_YEAR_LATER = dt.datetime(2025, 6, 15, tzinfo=dt.UTC)
 
 
-def test_check_ok(tmp_path: Path) -> None:
+SetDay = Callable[[dt.datetime], None]
+
+
+@pytest.fixture
+def on(monkeypatch: pytest.MonkeyPatch) -> SetDay:
+    """Run checks as on a given day (SOURCE_DATE_EPOCH), so their outcome does not age."""
+
+    def set_day(day: dt.datetime) -> None:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(day.timestamp())))
+
+    return set_day
+
+
+def test_check_ok(tmp_path: Path, on: SetDay) -> None:
+    on(REVIEWED_RECENTLY)
     code, out, err = run("check", "--content", str(make_site(tmp_path)))
     assert (code, err) == (0, "")
     assert out == "ok: 2 profiles, 32 pages, no problems\n"
@@ -38,3 +61,62 @@ def test_a_base_url_that_is_not_an_address_is_a_usage_error(tmp_path: Path) -> N
     code, _, err = run("build", "--content", str(make_site(tmp_path)), "--base-url", "example.org")
     assert code == 2
     assert "is not a full address" in err
+
+
+STALE_BETA = (
+    "content/innovations/beta.md:9: updated: warning: last reviewed on 2024-06-01, more than a year ago; check the "
+    "profile against its sources, then set 'updated' to the date of that review"
+)
+
+
+def test_warnings_are_printed_and_pass(tmp_path: Path, on: SetDay) -> None:
+    on(A_YEAR_LATER)  # beta's review is now more than a year old, alpha's is not
+    code, out, err = run("check", "--content", str(make_site(tmp_path)))
+    assert code == 0
+    assert err.splitlines() == [STALE_BETA]
+    assert out == "ok: 2 profiles, 32 pages, 1 warning\n"
+
+
+def test_a_build_lists_its_warnings_and_builds(tmp_path: Path, on: SetDay) -> None:
+    on(A_YEAR_LATER)
+    code, _, err = run("build", "--content", str(make_site(tmp_path)), "--out", str(tmp_path / "site"), "--no-search")
+    assert code == 0
+    assert err.splitlines() == [STALE_BETA]
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_check_format_github_prints_annotations_on_stdout(tmp_path: Path, on: SetDay) -> None:
+    on(A_YEAR_LATER)
+    beta = (MINIMAL / "innovations/beta.md").read_text().replace("status: pilot", "status: uji-coba")
+    content = make_site(tmp_path, {"innovations/beta.md": beta})
+    code, out, err = run("check", "--content", str(content), "--format", "github")
+    assert (code, err) == (1, "")
+    line = next(n for n, text in enumerate(beta.splitlines(), 1) if text.startswith("status:"))
+    assert out.splitlines() == [
+        f"::error file=content/innovations/beta.md,line={line},col=9,title=status::'uji-coba' is not allowed; "
+        "use one of: active, pilot, discontinued"
+    ]
+
+
+def test_check_format_github_marks_warnings(tmp_path: Path, on: SetDay) -> None:
+    on(A_YEAR_LATER)
+    code, out, _ = run("check", "--content", str(make_site(tmp_path)), "--format", "github")
+    assert code == 0
+    assert out.splitlines() == [
+        "::warning file=content/innovations/beta.md,line=9,col=10,title=updated::last reviewed on 2024-06-01, "
+        "more than a year ago; check the profile against its sources, then set 'updated' to the date of that review"
+    ]
+
+
+def test_check_format_json_for_tools(tmp_path: Path, on: SetDay) -> None:
+    on(REVIEWED_RECENTLY)
+    content = make_site(tmp_path, {"innovations/beta.md": None, "innovations/gamma.md": "no front matter"})
+    code, out, err = run("check", "--content", str(content), "--format", "json")
+    assert (code, err) == (1, "")
+    report = json.loads(out)
+    assert (report["errors"], report["warnings"]) == (1, 0)
+    (problem,) = report["problems"]
+    assert problem["path"] == "content/innovations/gamma.md"
+    assert problem["severity"] == "error"
+    assert problem["message"].startswith("missing front matter")
+    assert set(problem) == {"path", "line", "column", "field", "severity", "message"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from katalog import output, pipeline
+from katalog import output, pipeline, schema
 from katalog.config import DEFAULT_TEMPLATES
 
 from .helpers import MINIMAL, make_site, replace_in, run, tree
@@ -147,14 +147,33 @@ def test_never_writes_outside_the_output_folder(tmp_path: Path) -> None:
         output.safe_join(tmp_path, "/etc/passwd")
 
 
-def test_body_html_is_sanitised_in_the_built_page(tmp_path: Path) -> None:
-    beta = (MINIMAL / "innovations/beta.md").read_text() + (
-        '\n<script>alert("x")</script>\n\n<a href="javascript:alert(1)" onclick="x()">klik</a>\n'
-    )
+def test_scripts_and_handlers_in_a_body_stop_the_build_with_their_lines(tmp_path: Path) -> None:
+    """The sanitiser would remove them (tests/test_markup.py); the editor is told instead of surprised."""
+    beta = (MINIMAL / "innovations/beta.md").read_text()
+    lines = beta.count("\n")
+    beta += '\n<script>alert("x")</script>\n\n<a href="javascript:alert(1)" onclick="x()">klik</a>\n'
     out = tmp_path / "public"
-    build(make_site(tmp_path, {"innovations/beta.md": beta}), out, "--no-search")
-    html = (out / "inovasi/beta/index.html").read_text()
-    assert "alert" not in html
-    assert "onclick" not in html
-    assert "javascript:" not in html
-    assert "klik" in html
+    code, _, err = run("build", "--content", str(make_site(tmp_path, {"innovations/beta.md": beta})), "--out", str(out))
+    assert code == 1
+    assert err.splitlines() == [
+        f"content/innovations/beta.md:{lines + 2}: body: raw HTML <script> is not allowed in a body; remove it "
+        "(the site never runs code from content)",
+        f"content/innovations/beta.md:{lines + 4}: body: link javascript:alert(1) is not allowed; links in a body "
+        "start with https://, http:// or mailto:",
+        f"content/innovations/beta.md:{lines + 4}: body: event handler attribute onclick= is not allowed; remove it "
+        "(the site never runs code from content)",
+        "3 problems found",
+        "build stopped: nothing was written",
+    ]
+    assert not out.exists()
+
+
+def test_the_schemas_are_published_as_they_are_in_the_repository(tmp_path: Path) -> None:
+    """Editors' tools and other programs can fetch /skema/<name>; relative $refs resolve there too."""
+    out = tmp_path / "public"
+    build(make_site(tmp_path), out, "--no-search")
+    published = {p.name: p.read_bytes() for p in (out / "skema").iterdir()}
+    assert published == {p.name: p.read_bytes() for p in schema.SCHEMA_DIR.glob("*.json")}
+    assert (out / "skema" / "innovation.schema.json").read_bytes() == (
+        schema.SCHEMA_DIR / "innovation.schema.json"
+    ).read_bytes()

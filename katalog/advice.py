@@ -1,0 +1,100 @@
+"""Warnings: what may be wrong in valid content and needs a person to judge.
+
+An error stops the build; these do not. They catch what review by eye misses
+in a pull request: a profile nobody has checked against its sources for a
+year, a summary that only repeats the title, and the same innovation sent in
+twice by one agency. Each is a :class:`ContentError` with severity "warning".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .errors import ContentError
+from .sources import Document
+
+STALE_AFTER = dt.timedelta(days=365)
+# A summary should say what the innovation does and for whom: at least this
+# many words that are not words of the title.
+MIN_NEW_WORDS = 5
+# Titles this similar (difflib ratio, after normalising) by one agency are
+# probably one innovation sent twice.
+NEAR_TITLE = 0.85
+_WORD = re.compile(r"\w+")
+
+
+def review(documents: Iterable[Document], today: dt.date) -> list[ContentError]:
+    """Every warning for the profiles among ``documents``, in a stable order."""
+    profiles = [d for d in documents if d.kind == "innovation"]
+    warnings: list[ContentError] = []
+    for doc in profiles:
+        warnings += stale(doc, today) + repeated_title(doc)
+    warnings += near_duplicates(profiles)
+    return sorted(warnings, key=ContentError.position)
+
+
+def stale(doc: Document, today: dt.date) -> list[ContentError]:
+    try:
+        updated = dt.date.fromisoformat(str(doc.data.get("updated")))
+    except ValueError:  # reported by the schema check already
+        return []
+    if today - updated <= STALE_AFTER:
+        return []
+    message = (
+        f"last reviewed on {updated.isoformat()}, more than a year ago; check the profile against its "
+        "sources, then set 'updated' to the date of that review"
+    )
+    return [doc.error(("updated",), message, severity="warning")]
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def repeated_title(doc: Document) -> list[ContentError]:
+    title, summary = str(doc.data.get("title", "")), str(doc.data.get("summary", ""))
+    new = [w for w in words(summary) if w not in set(words(title))]
+    if len(new) >= MIN_NEW_WORDS:
+        return []
+    message = (
+        "the summary mostly repeats the title; say in a sentence what the innovation does, for whom, and what changed"
+    )
+    return [doc.error(("summary",), message, severity="warning")]
+
+
+def near_duplicates(profiles: list[Document]) -> list[ContentError]:
+    """Profiles of one agency whose titles nearly match: a warning on each, naming the other."""
+    by_agency: dict[str, list[Document]] = defaultdict(list)
+    for doc in profiles:
+        by_agency[str(doc.data.get("agency", ""))].append(doc)
+    warnings: list[ContentError] = []
+    for group in by_agency.values():
+        titles = [" ".join(words(str(d.data.get("title", "")))) for d in group]
+        for i, j in _similar_pairs(titles):
+            warnings += [_duplicate(group[i], group[j]), _duplicate(group[j], group[i])]
+    return warnings
+
+
+def _similar_pairs(titles: list[str]) -> Iterable[tuple[int, int]]:
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    for j in range(1, len(titles)):
+        matcher.set_seq2(titles[j])
+        for i in range(j):
+            matcher.set_seq1(titles[i])
+            # The cheap upper bounds first: most pairs stop there.
+            if matcher.real_quick_ratio() < NEAR_TITLE or matcher.quick_ratio() < NEAR_TITLE:
+                continue
+            if matcher.ratio() >= NEAR_TITLE:
+                yield i, j
+
+
+def _duplicate(doc: Document, other: Document) -> ContentError:
+    message = (
+        f"title and agency nearly match {other.display} ({other.data.get('title')!r}); if it is the same "
+        "innovation, update that profile instead of adding another"
+    )
+    return doc.error(("title",), message, severity="warning")

@@ -1,0 +1,73 @@
+"""Warnings (katalog.advice): valid content a person should look at again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from katalog import advice, sources
+
+from .helpers import MINIMAL, make_site
+
+BETA = (MINIMAL / "innovations/beta.md").read_text()
+DAY = dt.date(2025, 5, 1)  # both minimal profiles reviewed less than a year before
+
+
+def review(tmp_path: Path, files: dict[str, str | bytes | None], today: dt.date = DAY) -> list[str]:
+    found = sources.scan(make_site(tmp_path, files))
+    return [str(w) for w in advice.review(found.documents, today)]
+
+
+def test_the_minimal_site_reviewed_in_time_has_no_warnings(tmp_path: Path) -> None:
+    assert review(tmp_path, {}, today=dt.date(2025, 5, 1)) == []
+
+
+def test_a_review_older_than_a_year_is_a_warning_at_updated(tmp_path: Path) -> None:
+    assert review(tmp_path, {}, today=dt.date(2025, 6, 1)) == []  # exactly a year: still fine
+    warnings = review(tmp_path / "later", {}, today=dt.date(2025, 6, 2))
+    assert warnings == [
+        "content/innovations/beta.md:9: updated: warning: last reviewed on 2024-06-01, more than a year ago; check "
+        "the profile against its sources, then set 'updated' to the date of that review"
+    ]
+
+
+def test_a_summary_that_only_repeats_the_title(tmp_path: Path) -> None:
+    title = next(line for line in BETA.splitlines() if line.startswith("title:"))[len("title: ") :]
+    summary_line = next(line for line in BETA.splitlines() if line.startswith("summary:"))
+    beta = BETA.replace(summary_line, f"summary: {title} — {title} di desa kami.")
+    warnings = review(tmp_path, {"innovations/beta.md": beta})
+    assert warnings == [
+        "content/innovations/beta.md:3: summary: warning: the summary mostly repeats the title; say in a sentence "
+        "what the innovation does, for whom, and what changed"
+    ]
+
+
+def test_a_summary_that_names_the_innovation_and_says_more_is_fine(tmp_path: Path) -> None:
+    title = next(line for line in BETA.splitlines() if line.startswith("title:"))[len("title: ") :]
+    summary_line = next(line for line in BETA.splitlines() if line.startswith("summary:"))
+    beta = BETA.replace(summary_line, f"summary: {title} menjemput anak putus sekolah dan mendaftarkan mereka kembali.")
+    assert review(tmp_path, {"innovations/beta.md": beta}) == []
+
+
+def test_a_near_copy_by_the_same_agency_warns_on_both(tmp_path: Path) -> None:
+    title_line = next(line for line in BETA.splitlines() if line.startswith("title:"))
+    copy = BETA.replace(title_line, title_line + "!").replace("replicated_from: alpha\n", "")
+    warnings = review(tmp_path, {"innovations/gamma.md": copy})
+    assert [w.split(": warning: ")[0] for w in warnings] == [
+        "content/innovations/beta.md:2: title",
+        "content/innovations/gamma.md:2: title",
+    ]
+    assert "nearly match content/innovations/gamma.md" in warnings[0]
+    assert warnings[1].endswith("if it is the same innovation, update that profile instead of adding another")
+
+
+def test_similar_titles_of_different_agencies_are_no_duplicates(tmp_path: Path) -> None:
+    agency_line = next(line for line in BETA.splitlines() if line.startswith("agency:"))
+    alpha_agency = next(
+        line for line in (MINIMAL / "innovations/alpha.md").read_text().splitlines() if line.startswith("agency:")
+    )
+    assert agency_line != alpha_agency
+    copy = BETA.replace(agency_line, alpha_agency).replace("replicated_from: alpha\n", "")
+    title_line = next(line for line in BETA.splitlines() if line.startswith("title:"))
+    copy = copy.replace(title_line, title_line + " Kota")
+    assert review(tmp_path, {"innovations/gamma.md": copy}) == []
