@@ -1,4 +1,4 @@
-"""Command line: ``build`` (default), ``check`` and ``serve``.
+"""Command line: ``build`` (default), ``check``, ``serve`` and ``diff``.
 
 ``main(argv)`` returns an exit code instead of exiting, so tests call it
 in-process and read what it printed.
@@ -13,9 +13,9 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TextIO
 
-from . import pipeline, schema
+from . import config, pipeline, scaffold, schema, sitediff
 from .config import DEFAULT_CONTENT, DEFAULT_OUTPUT
-from .errors import ContentError, InvalidContentError
+from .errors import ContentError, InvalidContentError, as_json, github_annotation
 from .output import OutputError
 from .search import SearchIndexError
 
@@ -42,11 +42,29 @@ def parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check the content; print every problem")
     content_option(check)
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), github (annotations on a pull request's diff) or json (for tools)",
+    )
 
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on every change")
     content_option(serve)
     serve.add_argument("--out", type=Path, default=DEFAULT_OUTPUT, help="output folder (default: public/)")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+
+    diff = commands.add_parser("diff", help="compare two built sites; an address removed without a redirect fails")
+    diff.add_argument("old", type=Path, help="the site built before the change")
+    diff.add_argument("new", type=Path, help="the site built with the change")
+    diff.add_argument("--format", choices=("text", "markdown"), default="text", help="report format (default: text)")
+    new = commands.add_parser("new", help="start a new profile: content/innovations/<slug>.md, ready to fill in")
+    content_option(new)
+    new.add_argument("--title", help="the innovation's name")
+    new.add_argument("--agency", help="key of the agency in content/agencies/, e.g. pemkab-banyuwangi")
+    new.add_argument("--sector", action="append", help="key of a sector in taxonomies/sectors.yml (1 to 3: repeat)")
+    new.add_argument("--summary", help="40 to 300 characters of plain text")
+    new.add_argument("--slug", help="the address /inovasi/<slug>/ (default: made from the title)")
     return root
 
 
@@ -56,7 +74,11 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
     args = parser().parse_args(argv or ["build"])
     command = args.command or "build"
     if command == "check":
-        return run_check(args.content, out, err)
+        return run_check(args.content, args.format, out, err)
+    if command == "new":
+        return run_new(args, out, err)
+    if command == "diff":
+        return run_diff(args.old, args.new, args.format, out, err)
     if command == "serve":
         from .serve import HOST, serve
 
@@ -75,14 +97,38 @@ def valid_base_url(url: str) -> bool:
     return re.match(pattern, url if url.endswith("/") else url + "/") is not None
 
 
-def run_check(content: Path, out: TextIO, err: TextIO) -> int:
-    """Everything ``build`` checks, without rendering or writing."""
+FORMATS = ("text", "github", "json")
+BUILD_WARNINGS = 10  # a build lists this many warnings; check lists every one
+
+
+def run_check(content: Path, form: str, out: TextIO, err: TextIO) -> int:
+    """Everything ``build`` checks, without rendering or writing.
+
+    Errors fail (exit 1); warnings are printed and pass. ``github`` and
+    ``json`` print to stdout for the runner or the tool that reads them.
+    """
     try:
         plan = pipeline.prepare(pipeline.Options(content))
     except InvalidContentError as problem:
-        return report_errors(problem.errors, err)
-    print(f"ok: {len(plan.catalogue.innovations)} profiles, {len(plan.pages)} pages, no problems", file=out)
-    return Exit.OK
+        problems, status = problem.errors, Exit.CONTENT_ERRORS
+    else:
+        problems, status = plan.warnings, Exit.OK
+    if form == "github":
+        for item in problems:
+            print(github_annotation(item), file=out)
+    elif form == "json":
+        print(as_json(problems), file=out)
+    elif status == Exit.CONTENT_ERRORS:
+        report_errors(problems, err)
+    else:
+        report_warnings(problems, err)
+        warned = f", {_count(len(problems), 'warning')}" if problems else ", no problems"
+        print(f"ok: {len(plan.catalogue.innovations)} profiles, {len(plan.pages)} pages{warned}", file=out)
+    return status
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def run_build(options: pipeline.Options, out: TextIO, err: TextIO) -> int:
@@ -95,6 +141,7 @@ def run_build(options: pipeline.Options, out: TextIO, err: TextIO) -> int:
     except (OutputError, SearchIndexError) as problem:
         print(f"build failed: {problem}", file=err)
         return Exit.BUILD_FAILED
+    report_warnings(report.warnings, err, limit=BUILD_WARNINGS)
     print(f"built {report.pages} pages into {options.out_dir}", file=out)
     if report.search_summary:
         print(_search_line(report.search_summary), file=out)
@@ -104,11 +151,60 @@ def run_build(options: pipeline.Options, out: TextIO, err: TextIO) -> int:
 def report_errors(errors: list[ContentError], err: TextIO) -> int:
     for error in errors:
         print(error, file=err)
-    noun = "problem" if len(errors) == 1 else "problems"
-    print(f"{len(errors)} {noun} found", file=err)
+    print(f"{_count(len(errors), 'problem')} found", file=err)
     return Exit.CONTENT_ERRORS
+
+
+def report_warnings(warnings: list[ContentError], err: TextIO, limit: int | None = None) -> None:
+    """Warnings never stop a build; they are printed for a person to judge (``check`` prints all)."""
+    for warning in warnings[:limit]:
+        print(warning, file=err)
+    if limit is not None and len(warnings) > limit:
+        print(f"... and {len(warnings) - limit} more warnings; 'build.py check' lists them all", file=err)
 
 
 def _search_line(summary: str) -> str:
     lines = [line.strip() for line in summary.splitlines() if "Indexed" in line]
     return "search: " + ("; ".join(lines) if lines else "index written")
+
+
+def run_diff(old: Path, new: Path, form: str, out: TextIO, err: TextIO) -> int:
+    """Report what a change does to the built site; the errors also go to stderr for the job log."""
+    try:
+        diff = sitediff.compare(old, new)
+    except sitediff.NotABuildError as problem:
+        print(f"diff: {problem}", file=err)
+        return Exit.USAGE
+    print(sitediff.to_markdown(diff) if form == "markdown" else sitediff.to_text(diff), end="", file=out)
+    for line in sitediff.error_lines(diff):
+        print(line, file=err)
+    return Exit.CONTENT_ERRORS if diff.errors else Exit.OK
+
+
+def run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write a new profile; in a terminal, ask for what the options left out."""
+    request = scaffold.Request(args.content, args.title, args.agency, tuple(args.sector or ()), args.summary, args.slug)
+    terminal = scaffold.Terminal(lambda prompt: _ask(prompt, out), lambda text: print(text, file=out))
+    try:
+        path = scaffold.create(request, config.today(), terminal if sys.stdin.isatty() else None)
+    except (scaffold.UsageError, KeyboardInterrupt) as problem:
+        print(f"build.py new: error: {problem or 'cancelled'}; nothing was written", file=err)
+        return Exit.USAGE
+    except scaffold.NewProfileError as problem:
+        for message in problem.messages:
+            print(message, file=err)
+        print("nothing was written", file=err)
+        return Exit.CONTENT_ERRORS
+    content = "" if args.content == DEFAULT_CONTENT else f" --content {args.content}"
+    print(f"wrote {path}", file=out)
+    print(f"next: write the six sections, then check with `python build.py check{content}`", file=out)
+    print(f"and preview with `python build.py serve{content}` (or ./dev preview)", file=out)
+    return Exit.OK
+
+
+def _ask(prompt: str, out: TextIO) -> str:
+    print(prompt, end="", file=out, flush=True)
+    line = sys.stdin.readline()
+    if not line:
+        raise scaffold.UsageError("input ended before every value was given")
+    return line.rstrip("\n")

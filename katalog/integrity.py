@@ -1,5 +1,5 @@
 """Stage 2b: rules that need the whole catalogue: references, uniqueness,
-replication cycles, dates.
+replication cycles, dates. Images are ``images.py``'s.
 
 These run on the schema-checked documents rather than on the model because
 the model is only assembled once the content is clean, and the documents still
@@ -16,7 +16,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import ContentError, field_path
+from .errors import ContentError
 from .sources import Document, Sources
 
 # Top-level addresses the site itself uses; a static page may not take them.
@@ -51,7 +51,6 @@ class _Keys:
     categories: frozenset[str] | None
     awards: frozenset[str] | None
     provinces: frozenset[str] | None
-    media: frozenset[tuple[str, str]]
 
 
 def check(sources: Sources, invalid: set[str], today: dt.date, languages: Iterable[str]) -> list[ContentError]:
@@ -90,7 +89,6 @@ def _keys(sources: Sources, invalid: set[str]) -> _Keys:
         categories=taxonomy("categories"),
         awards=taxonomy("awards"),
         provinces=taxonomy("provinces"),
-        media=frozenset((m.slug, m.name) for m in sources.media),
     )
 
 
@@ -102,7 +100,7 @@ def _ref(
         return []
     close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'?" if close else f"add it to {where} or use an existing key"
-    return [ContentError(doc.display, doc.line_of(path), field_path(path), f"unknown {what} '{value}'; {hint}")]
+    return [doc.error(path, f"unknown {what} '{value}'; {hint}")]
 
 
 def _innovation_refs(doc: Document, keys: _Keys) -> list[ContentError]:
@@ -138,16 +136,11 @@ def _innovation_refs(doc: Document, keys: _Keys) -> list[ContentError]:
         errors.append(_at(doc, ("replicated_from",), "a profile cannot replicate itself; name the profile it copies"))
     elif origin:
         errors += _ref(doc, ("replicated_from",), origin, keys.innovations, "profile", "content/innovations/")
-    image = d.get("image")
-    if image and (doc.key, image["src"]) not in keys.media:
-        errors.append(
-            _at(doc, ("image", "src"), f"image not found: put the file at content/media/{doc.key}/{image['src']}")
-        )
     return errors
 
 
 def _at(doc: Document, path: tuple[str | int, ...], message: str) -> ContentError:
-    return ContentError(doc.display, doc.line_of(path), field_path(path), message)
+    return doc.error(path, message)
 
 
 def _agency_refs(doc: Document, keys: _Keys) -> list[ContentError]:

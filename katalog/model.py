@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .config import Settings
@@ -110,10 +111,51 @@ class Link:
 
 
 @dataclass(frozen=True)
+class ImageVariant:
+    """One published width of a profile image: a WebP file and the same pixels
+    in the fallback format, for browsers without WebP and for social previews."""
+
+    width: int
+    height: int
+    webp: str
+    fallback: str
+
+
+SOCIAL_IMAGE_WIDTH = 1200  # what link previews (Open Graph) display best
+
+
+@dataclass(frozen=True)
 class Image:
+    """A profile's picture as editors give it (``src``, ``alt``, ``credit``) and
+    as the site publishes it; the published part is read from the file's header
+    by ``images.describe`` while the model is assembled (no pixels, no bytes)."""
+
     src: str
     alt: str
     credit: str = ""
+    file: Path | None = None
+    original: str = ""
+    fallback_type: str = ""
+    variants: tuple[ImageVariant, ...] = ()
+
+    @property
+    def width(self) -> int:
+        """Intrinsic width of the largest variant: with ``height``, the shape the page reserves."""
+        return self.variants[-1].width
+
+    @property
+    def height(self) -> int:
+        return self.variants[-1].height
+
+    @property
+    def smallest(self) -> ImageVariant:
+        return self.variants[0]
+
+    @property
+    def social(self) -> ImageVariant:
+        """The narrowest variant at least as wide as link previews show, else the widest."""
+        wide = [v for v in self.variants if v.width >= SOCIAL_IMAGE_WIDTH]
+        return wide[0] if wide else self.variants[-1]
 
 
 @dataclass(frozen=True)
@@ -178,6 +220,18 @@ class Page:
     source: str = ""
 
 
+@dataclass(frozen=True)
+class Redirect:
+    """An entry of ``content/redirects.yml``: the old ``path`` keeps serving readers by sending them to ``target``.
+
+    Both are site paths without the leading slash, like every path in ``routes``.
+    """
+
+    path: str
+    target: str
+    source: str
+
+
 @dataclass
 class Catalogue:
     """The whole site's data with the indexes every page needs."""
@@ -191,6 +245,7 @@ class Catalogue:
     provinces: dict[str, Province]
     pages: dict[str, Page]
     synonyms: Synonyms = field(default_factory=lambda: Synonyms([]))
+    redirects: list[Redirect] = field(default_factory=list)
     by_slug: dict[str, Innovation] = field(default_factory=dict)
     replications: dict[str, tuple[Replication, ...]] = field(default_factory=dict)
     by_agency: dict[str, list[Innovation]] = field(default_factory=dict)
@@ -271,8 +326,14 @@ def _replications(innovations: list[Innovation]) -> dict[str, tuple[Replication,
     return {slug: tuple(reps) for slug, reps in found.items() if reps}
 
 
-def assemble(sources: Sources, settings: Settings, render_body: Callable[[str], str]) -> Catalogue:
-    """Turn checked documents into the model; ``render_body`` turns Markdown into safe HTML."""
+def assemble(
+    sources: Sources,
+    settings: Settings,
+    render_body: Callable[[str], str],
+    describe_image: Callable[[str, Image], Image],
+) -> Catalogue:
+    """Turn checked documents into the model; ``render_body`` turns Markdown into safe HTML,
+    ``describe_image`` adds to a profile's image (by slug) the sizes it is published in."""
     provinces = {code: Province(code, v["name"], v["island_group"]) for code, v in _taxonomy(sources, "provinces")}
     sectors = {k: Sector(k, v["name"], v.get("description", "")) for k, v in _taxonomy(sources, "sectors")}
     categories = {k: Category(k, v["name"], v.get("description", "")) for k, v in _taxonomy(sources, "categories")}
@@ -290,7 +351,7 @@ def assemble(sources: Sources, settings: Settings, render_body: Callable[[str], 
         )
     context = _Refs(agencies, sectors, categories, awards, provinces)
     innovations = [
-        _innovation(doc, context, render_body(doc.body), tuple(translations.get(doc.key, ())))
+        _innovation(doc, context, render_body(doc.body), tuple(translations.get(doc.key, ())), describe_image)
         for doc in sorted(sources.of_kind("innovation"), key=lambda d: d.key)
     ]
     pages = {
@@ -298,7 +359,14 @@ def assemble(sources: Sources, settings: Settings, render_body: Callable[[str], 
         for d in sorted(sources.of_kind("page"), key=lambda d: d.key)
     }
     synonyms = Synonyms([key, *forms] for key, forms in _taxonomy(sources, "synonyms"))
-    return Catalogue(settings, innovations, agencies, sectors, categories, awards, provinces, pages, synonyms)
+    redirects = [
+        Redirect(old.removeprefix("/"), new.removeprefix("/"), doc.display)
+        for doc in sources.of_kind("redirects")
+        for old, new in sorted(doc.data.items())
+    ]
+    return Catalogue(
+        settings, innovations, agencies, sectors, categories, awards, provinces, pages, synonyms, redirects
+    )
 
 
 @dataclass(frozen=True)
@@ -334,7 +402,13 @@ def _agency(doc: Document, provinces: dict[str, Province]) -> Agency:
     )
 
 
-def _innovation(doc: Document, refs: _Refs, body: str, translations: tuple[Translation, ...]) -> Innovation:
+def _innovation(
+    doc: Document,
+    refs: _Refs,
+    body: str,
+    translations: tuple[Translation, ...],
+    describe_image: Callable[[str, Image], Image],
+) -> Innovation:
     d = doc.data
     agency = refs.agencies[d["agency"]]
     location = d.get("location") or {}
@@ -374,7 +448,7 @@ def _innovation(doc: Document, refs: _Refs, body: str, translations: tuple[Trans
         video=d.get("video", ""),
         sdgs=tuple(sorted(d.get("sdgs", []))),
         tags=tuple(d.get("tags", [])),
-        image=Image(**image) if image else None,
+        image=describe_image(doc.key, Image(**image)) if image else None,
         links=tuple(Link(**link) for link in d.get("links", [])),
         contact=Contact(**contact) if contact else None,
         aliases=tuple(d.get("aliases", [])),

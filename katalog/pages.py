@@ -21,6 +21,12 @@ HOME_LIST_SIZE = 6
 PAGE_SIZE = 30
 TAXONOMY_SOURCE = "content/taxonomies/{}.yml"
 FEED_SIZE = 20
+# A word every profile page is indexed with. Pagefind answers a search with no
+# words by downloading its whole word index (megabytes at a few thousand
+# profiles); the search page searches for this word instead, which costs one
+# index chunk. Letters only, and no word anyone would type.
+EVERY_PROFILE = "semuaprofilkatalog"
+REDIRECT = "redirect.html"
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ def plan(cat: Catalogue) -> list[Planned]:
         *(Planned(routes.page(p.slug), "page.html", p.source, {"page": p}, lastmod=p.updated)
           for p in cat.pages.values()),
     ]  # fmt: skip
+    pages += moved_pages(cat, {p.path for p in pages})
     return pages + feeds(cat, pages)
 
 
@@ -228,7 +235,7 @@ def search(cat: Catalogue) -> Planned:
         facet("status", Counter((i.status, i.status) for i in items), labels="status"),
         facet("tahun", Counter((str(y), str(y)) for y, v in cat.by_year.items() for _ in v), newest_first=True),
     ]
-    return Planned(routes.SEARCH, "search.html", "search", {"facets": facets})
+    return Planned(routes.SEARCH, "search.html", "search", {"facets": facets, "every_profile": EVERY_PROFILE})
 
 
 def facet(name: str, counter: Counter[Any], labels: str = "", newest_first: bool = False,
@@ -272,11 +279,32 @@ def _profile_context(cat: Catalogue, item: Innovation) -> dict[str, Any]:
         "replications": cat.replications.get(item.slug, ()),
         "related": cat.related.get(item.slug, ()),
         "search_terms": cat.search_terms.get(item.slug, ""),
+        "every_profile": EVERY_PROFILE,
     }
 
 
 def redirect(item: Innovation, alias: str) -> Planned:
-    return Planned(routes.innovation(alias), "redirect.html", item.source, {"target": item}, in_sitemap=False)
+    """The former address of a profile (an alias) sends readers to the profile."""
+    context = {"target": routes.innovation(item.slug), "title": item.title, "lead": "lead"}
+    return Planned(routes.innovation(alias), REDIRECT, item.source, context, in_sitemap=False)
+
+
+def moved_pages(cat: Catalogue, taken: set[str]) -> list[Planned]:
+    """A redirect page for each entry of ``content/redirects.yml``.
+
+    An entry whose old address is still a page (or an alias) gets none: the page
+    wins, and ``routes.check_redirects`` reports the entry with its line.
+    """
+    return [
+        Planned(r.path, REDIRECT, r.source, {"target": r.target, "title": "", "lead": "lead_page"}, in_sitemap=False)
+        for r in cat.redirects
+        if r.path not in taken
+    ]
+
+
+def redirect_targets(planned: list[Planned]) -> dict[str, tuple[str, str]]:
+    """Every redirect page: its address → (target address, where it came from)."""
+    return {p.path: (p.context["target"], p.source) for p in planned if p.template == REDIRECT}
 
 
 def island_groups(cat: Catalogue) -> list[tuple[str, list[tuple[Any, int]]]]:

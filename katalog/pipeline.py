@@ -1,8 +1,8 @@
 """The build as one straight line of named stages.
 
-    scan → schema.check → integrity.check → settings → model.assemble
-      → pages.plan → routes.check_collisions/check_nav  (any error: stop, write nothing)
-      → render + exports → output.stage → search.index → output.commit
+    scan → schema.check → integrity.check → images.check → settings → model.assemble (+ images.describe)
+      → pages.plan → routes.check_collisions/check_nav/check_redirects  (any error: stop, write nothing)
+      → render + exports + images.render → output.stage → search.index → output.commit
 
 Every stage before ``output.stage`` is a pure function of its inputs.
 """
@@ -11,12 +11,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, integrity, model, output, pages, render, routes, schema, search, sources
+from . import (
+    advice,
+    bodies,
+    config,
+    exports,
+    images,
+    integrity,
+    model,
+    output,
+    pages,
+    render,
+    routes,
+    schema,
+    search,
+    sources,
+)
 from .config import DEFAULT_ASSETS, DEFAULT_OUTPUT, DEFAULT_TEMPLATES, settings_from
-from .errors import InvalidContentError
+from .errors import ContentError, InvalidContentError
 from .markup import Markup
 
 
@@ -35,6 +50,7 @@ class Options:
 class Report:
     pages: int
     search_summary: str = ""
+    warnings: list[ContentError] = field(default_factory=list)
 
 
 def check(content_dir: Path, templates_dir: Path = DEFAULT_TEMPLATES, today: dt.date | None = None) -> sources.Sources:
@@ -44,9 +60,11 @@ def check(content_dir: Path, templates_dir: Path = DEFAULT_TEMPLATES, today: dt.
     invalid = {e.path for e in errors}
     site_language = _site_language(found)
     languages = [lang for lang in render.languages(templates_dir) if lang != site_language]
-    errors += integrity.check(found, invalid, today or dt.date.today(), languages)
+    errors += integrity.check(found, invalid, today or config.today(), languages)
+    errors += bodies.check_unsafe(d for d in found.documents if d.kind in bodies.BODY_KINDS)
+    errors += images.check(found, invalid)
     if errors:
-        raise InvalidContentError(sorted(set(errors), key=lambda e: (e.path, e.line, e.field, e.message)))
+        raise InvalidContentError(sorted(set(errors), key=ContentError.position))
     return found
 
 
@@ -60,7 +78,7 @@ def catalogue(found: sources.Sources, options: Options) -> model.Catalogue:
     settings = settings_from(
         site, base_url=options.base_url, templates_dir=options.templates_dir, assets_dir=options.assets_dir
     )
-    return model.assemble(found, settings, Markup(settings.base_path).render)
+    return model.assemble(found, settings, Markup(settings.base_path).render, images.describer(found.media))
 
 
 @dataclass(frozen=True)
@@ -71,6 +89,7 @@ class Plan:
     pages: list[pages.Planned]
     copies: list[tuple[str, Path]]
     asset_versions: dict[str, str]
+    warnings: list[ContentError]
 
 
 def prepare(options: Options) -> Plan:
@@ -79,14 +98,22 @@ def prepare(options: Options) -> Plan:
     cat = catalogue(found, options)
     planned = pages.plan(cat)
     versions = output.file_hashes(cat.settings.assets_dir)
-    copies = [(routes.media(m.slug, m.name), m.path) for m in found.media]
-    copies += [(routes.ASSETS + rel, cat.settings.assets_dir / rel) for rel in versions]
-    problems = routes.check_collisions([(p.file, p.source) for p in planned] + [(r, str(s)) for r, s in copies])
+    copies = [(routes.ASSETS + rel, cat.settings.assets_dir / rel) for rel in versions]
+    copies += [(routes.schema_file(path.name), path) for path in sorted(schema.SCHEMA_DIR.glob("*.json"))]
+    media = [(path, item.source) for item in cat.innovations if item.image for path in images.outputs(item.image)]
+    problems = routes.check_collisions([(p.file, p.source) for p in planned] + media + [(r, str(s)) for r, s in copies])
     nav = [item.path for item in cat.settings.nav]
     problems += routes.check_nav(found.of_kind("site")[0], nav, {p.path for p in planned})
+    moved = pages.redirect_targets(planned)
+    problems += routes.check_redirects(found.of_kind("redirects"), {p.path for p in planned} - moved.keys(), moved)
+    addresses = {p.path for p in planned} | {r for r, _ in copies + media} | set(routes.DATA_FILES)
+    with_bodies = [(doc, address) for doc in found.documents if (address := routes.of_document(doc)) is not None]
+    problems += bodies.check_links(with_bodies, addresses)
     if problems:
-        raise InvalidContentError(problems)
-    return Plan(cat, planned, copies, versions)
+        raise InvalidContentError(sorted(problems, key=ContentError.position))
+    warnings = advice.review(found.documents, options.today or config.today())
+    warnings += bodies.heading_warnings(doc for doc, _ in with_bodies)
+    return Plan(cat, planned, copies, versions, sorted(warnings, key=ContentError.position))
 
 
 def build(options: Options) -> Report:
@@ -100,14 +127,17 @@ def build(options: Options) -> Report:
     except BaseException:
         output.discard(staging)
         raise
-    return Report(pages=len(plan.pages), search_summary=summary)
+    return Report(pages=len(plan.pages), search_summary=summary, warnings=plan.warnings)
 
 
 def _files(
     cat: model.Catalogue, planned: list[pages.Planned], renderer: render.Renderer
 ) -> Iterator[tuple[str, bytes]]:
-    """Rendered pages and data files, produced one at a time (streamed to disk)."""
+    """Rendered pages, data files and profile images, produced one at a time (streamed to disk)."""
     for page in planned:
         yield page.file, renderer.render(page)
+    for item in cat.innovations:
+        if item.image:
+            yield from images.render(item.image)
     yield routes.DATA_JSON, exports.to_json(cat, renderer.links)
     yield routes.DATA_CSV, exports.to_csv(cat, renderer.links)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -36,6 +37,7 @@ SCHEMA_OF_KIND = {
     "awards": "awards",
     "provinces": "provinces",
     "synonyms": "synonyms",
+    "redirects": "redirects",
 }
 
 _TYPE_WORDS = {
@@ -88,6 +90,24 @@ def enum_values(name: str, *pointer: str) -> list[str]:
 def field_names(name: str) -> list[str]:
     """Top-level fields of a schema, in the schema's order."""
     return list(load_schema(name)["properties"])
+
+
+def did_you_mean(value: str, allowed: Iterable[str]) -> str | None:
+    """The allowed value a near miss was probably meant to be, or None.
+
+    One rule of closeness for every "did you mean" the program prints.
+    """
+    close = difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def check_values(kind: str, data: dict[str, Any]) -> list[ContentError]:
+    """Schema problems of values that are not in a file yet (typed on a command line).
+
+    Worded exactly as ``check`` words them, so ``build.py new`` refuses a value
+    with the message the file would later get; the line numbers mean nothing.
+    """
+    return check_document(Document(kind, "", "", data, {}, {}))
 
 
 def check(documents: list[Document]) -> list[ContentError]:
@@ -150,7 +170,7 @@ def _explain(doc: Document, error: ValidationError) -> list[ContentError]:
 
 
 def _err(doc: Document, path: tuple[str | int, ...], message: str, *, key: bool = False) -> ContentError:
-    return ContentError(doc.display, doc.line_of(path, key=key), field_path(path), message)
+    return doc.error(path, message, key=key)
 
 
 def _missing(doc: Document, problem: _Problem) -> list[ContentError]:
@@ -166,9 +186,7 @@ def _missing(doc: Document, problem: _Problem) -> list[ContentError]:
         hint = hint or _hint(problem.schema)
         suffix = f"; {hint}" if hint else ""
         child = (*path, name)
-        out.append(
-            ContentError(doc.display, doc.line_of(path), field_path(child), f"missing required field '{name}'{suffix}")
-        )
+        out.append(doc.error(path, f"missing required field '{name}'{suffix}", field=field_path(child)))
     return out
 
 
@@ -178,9 +196,9 @@ def _unknown(doc: Document, problem: _Problem) -> list[ContentError]:
     for name in problem.instance:
         if name in allowed:
             continue
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        close = did_you_mean(name, allowed)
         if close:
-            message = f"unknown field '{name}'; did you mean '{close[0]}'?"
+            message = f"unknown field '{name}'; did you mean '{close}'?"
         else:
             message = f"unknown field '{name}'; allowed fields: {', '.join(allowed)}"
         out.append(_err(doc, (*problem.path, name), message, key=True))
@@ -211,8 +229,8 @@ def _message(problem: _Problem) -> str:
         return f"expected {_type_words(expected)}, got {_describe(value)}" + (f"; {hint}" if hint else "")
     if kind == "enum":
         allowed = [str(v) for v in expected]
-        close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
-        guess = f" (did you mean '{close[0]}'?)" if close else ""
+        close = did_you_mean(str(value), allowed)
+        guess = f" (did you mean '{close}'?)" if close else ""
         return f"{value!r} is not allowed; use one of: {', '.join(allowed)}{guess}"
     if kind in ("minLength", "maxLength"):
         low, high = schema.get("minLength", 0), schema.get("maxLength")

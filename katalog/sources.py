@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, field_path
+from .errors import ContentError, Severity, field_path
 
 # PyYAML's C parser is several times faster; the pure-Python one is the fallback.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -30,6 +30,7 @@ REQUIRED_FILES = ("site.yml", *(f"taxonomies/{name}.yml" for name in TAXONOMIES)
 SLUG_HINT = "use lowercase letters a-z, digits and single hyphens, e.g. 'cek-dan-sadari'"
 
 Path_ = tuple[str | int, ...]
+Position = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -38,30 +39,42 @@ class Document:
 
     ``kind`` is one of: site, innovation, translation, agency, page, or a
     taxonomy name. ``key`` is the slug, agency key or taxonomy name.
-    ``value_lines`` and ``key_lines`` map a field path to its 1-based line.
+    ``values_at`` and ``keys_at`` map a field path to the 1-based (line,
+    column) where its value or its key starts.
     """
 
     kind: str
     key: str
     display: str
     data: dict[str, Any]
-    value_lines: dict[Path_, int]
-    key_lines: dict[Path_, int]
+    values_at: dict[Path_, Position]
+    keys_at: dict[Path_, Position]
     first_line: int = 1
     body: str = ""
     body_line: int = 0
     lang: str = ""
 
-    def line_of(self, path: Path_, *, key: bool = False) -> int:
-        """Line of the value at ``path`` (or of its key), else of its nearest parent."""
+    def position_of(self, path: Path_, *, key: bool = False) -> Position:
+        """(line, column) of the value at ``path`` (or of its key), else of its nearest parent."""
         while path:
-            table = self.key_lines if key else self.value_lines
+            table = self.keys_at if key else self.values_at
             if path in table:
                 return table[path]
-            if path in self.key_lines:
-                return self.key_lines[path]
+            if path in self.keys_at:
+                return self.keys_at[path]
             path = path[:-1]
-        return self.first_line
+        return (self.first_line, 0)
+
+    def line_of(self, path: Path_, *, key: bool = False) -> int:
+        return self.position_of(path, key=key)[0]
+
+    def error(
+        self, path: Path_, message: str, *, key: bool = False, field: str | None = None, severity: Severity = "error"
+    ) -> ContentError:
+        """A problem with the value at ``path`` (or its key), pointing at where it starts."""
+        line, column = self.position_of(path, key=key)
+        name = field_path(path) if field is None else field
+        return ContentError(self.display, line, name, message, column, severity)
 
 
 @dataclass(frozen=True)
@@ -194,6 +207,8 @@ def _classify(rel: tuple[str, ...]) -> tuple[str, str, str] | None:
         return ("site", "site", "")
     if rel == ("synonyms.yml",):
         return ("synonyms", "synonyms", "")
+    if rel == ("redirects.yml",):
+        return ("redirects", "redirects", "")
     if len(rel) == 2:
         folder, name = rel
         stem, _, ext = name.rpartition(".")
@@ -220,7 +235,7 @@ def _misplaced_hint(rel: tuple[str, ...]) -> str:
     if rel[-1].endswith(".markdown"):
         return f"unexpected file '{name}'; Markdown files here end in '.md'"
     return (
-        f"unexpected file '{name}'; content/ holds site.yml, synonyms.yml, innovations/<slug>.md, "
+        f"unexpected file '{name}'; content/ holds site.yml, synonyms.yml, redirects.yml, innovations/<slug>.md, "
         "agencies/<key>.yml, taxonomies/{sectors,categories,awards,provinces}.yml, "
         "pages/<slug>.md and media/<slug>/<file>"
     )
@@ -295,13 +310,13 @@ def _split_front_matter(text: str) -> tuple[str, str, int] | None:
 
 def _load_yaml(
     text: str, offset: int, display: str, sources: Sources
-) -> tuple[dict[str, Any], dict[Path_, int], dict[Path_, int]] | None:
+) -> tuple[dict[str, Any], dict[Path_, Position], dict[Path_, Position]] | None:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + offset) if mark else offset + 1
-        sources.errors.append(ContentError(display, line, "", _explain_yaml(exc, text)))
+        line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (offset + 1, 0)
+        sources.errors.append(ContentError(display, line, "", _explain_yaml(exc, text), column))
         return None
     except yaml.YAMLError as exc:
         sources.errors.append(ContentError(display, offset + 1, "", f"YAML error: {exc}"))
@@ -345,16 +360,19 @@ class _Walker:
     def __init__(self, offset: int, display: str) -> None:
         self.offset = offset
         self.display = display
-        self.values: dict[Path_, int] = {}
-        self.keys: dict[Path_, int] = {}
+        self.values: dict[Path_, Position] = {}
+        self.keys: dict[Path_, Position] = {}
         self.errors: list[ContentError] = []
         self.constructor = _Constructor()
 
     def line(self, node: yaml.Node) -> int:
         return int(node.start_mark.line) + 1 + self.offset
 
+    def position(self, node: yaml.Node) -> Position:
+        return (self.line(node), int(node.start_mark.column) + 1)
+
     def convert(self, node: yaml.Node, path: Path_) -> Any:
-        self.values[path] = self.line(node)
+        self.values[path] = self.position(node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -367,16 +385,17 @@ class _Walker:
             key = str(self.constructor.construct_object(key_node, deep=True))
             child = (*path, key)
             if key in out:
-                first = self.keys[child]
+                first = self.keys[child][0]
                 self.errors.append(
                     ContentError(
                         self.display,
                         self.line(key_node),
                         field_path(child),
                         f"field is given twice (first on line {first}); keep one",
+                        self.position(key_node)[1],
                     )
                 )
                 continue
-            self.keys[child] = self.line(key_node)
+            self.keys[child] = self.position(key_node)
             out[key] = self.convert(value_node, child)
         return out

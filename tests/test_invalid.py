@@ -78,6 +78,17 @@ def test_oversized_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     )
 
 
+def test_oversized_image_is_refused_without_opening_it(tmp_path: Path) -> None:
+    # Not even an image: opened, it would also be reported as one.
+    content = make_site(tmp_path, {"media/alpha/cover.png": b"\0" * (5 * 1024 * 1024 + 512 * 1024)})
+    code, _, err = run("check", "--content", str(content))
+    assert code == 1
+    assert err == (
+        "content/innovations/alpha.md:35: image.src: content/media/alpha/cover.png is 5.5 MB; an image may be at most "
+        "5 MB: export it smaller, e.g. 2000 pixels wide at JPEG quality 85\n1 problem found\n"
+    )
+
+
 def test_all_problems_of_many_files_in_one_run(tmp_path: Path) -> None:
     content = make_site(
         tmp_path,
