@@ -74,6 +74,10 @@ def code_free_lines(doc: Document) -> Iterator[tuple[int, str]]:
         yield number, _CODE_SPAN.sub(lambda m: " " * len(m[0]), source)
 
 
+def links_in(doc: Document) -> list[Link]:
+    return list(links(doc))
+
+
 def links(doc: Document) -> Iterator[Link]:
     for number, text in code_free_lines(doc):
         for m in _INLINE.finditer(text):
@@ -85,27 +89,29 @@ def links(doc: Document) -> Iterator[Link]:
 
 
 def check_unsafe(documents: Iterable[Document]) -> list[ContentError]:
+    """Scripts, event handlers and links other than http(s) and mailto in the bodies of ``documents``."""
+    return [error for doc in documents for error in unsafe_in(doc)]
+
+
+def unsafe_in(doc: Document) -> list[ContentError]:
     """Scripts, event handlers and links other than http(s) and mailto in a body.
 
     The sanitiser (katalog.markup) removes them whatever happens; this tells
     the editor, with the line, instead of letting the page silently differ.
     """
     errors: list[ContentError] = []
-    for doc in documents:
-        for number, text in code_free_lines(doc):
-            for m in _ACTIVE_TAG.finditer(text):
-                message = f"raw HTML <{m[1].lower()}> is not allowed in a body; remove it ({NO_CODE})"
-                errors.append(ContentError(doc.display, number, "body", message, m.start() + 1))
-            for m in _HANDLER.finditer(text):
-                message = f"event handler attribute {m[1]}= is not allowed; remove it ({NO_CODE})"
-                errors.append(ContentError(doc.display, number, "body", message, m.start(1) + 1))
-        for link in links(doc):
-            scheme = _SCHEME.match(link.target)
-            if scheme and scheme[0][:-1].lower() not in URL_SCHEMES:
-                message = (
-                    f"link {link.target[:60]} is not allowed; links in a body start with https://, http:// or mailto:"
-                )
-                errors.append(ContentError(doc.display, link.line, "body", message, link.column))
+    for number, text in code_free_lines(doc):
+        for m in _ACTIVE_TAG.finditer(text):
+            message = f"raw HTML <{m[1].lower()}> is not allowed in a body; remove it ({NO_CODE})"
+            errors.append(ContentError(doc.display, number, "body", message, m.start() + 1))
+        for m in _HANDLER.finditer(text):
+            message = f"event handler attribute {m[1]}= is not allowed; remove it ({NO_CODE})"
+            errors.append(ContentError(doc.display, number, "body", message, m.start(1) + 1))
+    for link in links(doc):
+        scheme = _SCHEME.match(link.target)
+        if scheme and scheme[0][:-1].lower() not in URL_SCHEMES:
+            message = f"link {link.target[:60]} is not allowed; links in a body start with https://, http:// or mailto:"
+            errors.append(ContentError(doc.display, link.line, "body", message, link.column))
     return errors
 
 
@@ -126,15 +132,15 @@ def site_path(target: str, page: str) -> str | None:
     return normal + ("/" if path.endswith("/") else "")
 
 
-def check_links(documents: Iterable[tuple[Document, str]], addresses: set[str]) -> list[ContentError]:
+def check_links(documents: Iterable[tuple[Document, str, list[Link]]], addresses: set[str]) -> list[ContentError]:
     """Every link and image in a body reaches a page or file the build makes.
 
-    ``documents`` pairs each document with its page's address; ``addresses``
+    ``documents`` are (document, its page's address, its links); ``addresses``
     holds every page address and file path of the site.
     """
     errors: list[ContentError] = []
-    for doc, page in documents:
-        for link in links(doc):
+    for doc, page, found in documents:
+        for link in found:
             path = site_path(link.target, page)
             if path is None or path in addresses or path + "/" in addresses:
                 continue

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import config, pipeline, scaffold, schema, sitediff
-from .config import DEFAULT_CONTENT, DEFAULT_OUTPUT
+from .config import DEFAULT_CACHE, DEFAULT_CONTENT, DEFAULT_OUTPUT
 from .errors import ContentError, InvalidContentError, as_json, github_annotation
 from .output import OutputError
 from .search import SearchIndexError
@@ -34,14 +34,21 @@ def parser() -> argparse.ArgumentParser:
     def content_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--content", type=Path, default=DEFAULT_CONTENT, help="content folder (default: content/)")
 
+    def cache_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="cache folder (default: .cache/)")
+        p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+
     build = commands.add_parser("build", help="check the content and build the site (default)")
     content_option(build)
     build.add_argument("--out", type=Path, default=DEFAULT_OUTPUT, help="output folder (default: public/)")
     build.add_argument("--base-url", help="address the site is published at, e.g. https://example.org/katalog/")
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    build.add_argument("--jobs", type=int, help="processes to render with (default: every core)")
+    cache_options(build)
 
     check = commands.add_parser("check", help="check the content; print every problem")
     content_option(check)
+    cache_options(check)
     check.add_argument(
         "--format",
         choices=FORMATS,
@@ -74,7 +81,8 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
     args = parser().parse_args(argv or ["build"])
     command = args.command or "build"
     if command == "check":
-        return run_check(args.content, args.format, out, err)
+        options = pipeline.Options(args.content, cache_dir=None if args.no_cache else args.cache)
+        return run_check(options, args.format, out, err)
     if command == "new":
         return run_new(args, out, err)
     if command == "diff":
@@ -87,7 +95,14 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
     if args.base_url and not valid_base_url(args.base_url):
         print(f"--base-url {args.base_url!r} is not a full address, e.g. https://example.org/katalog/", file=err)
         return Exit.USAGE
-    options = pipeline.Options(args.content, args.out, base_url=args.base_url, search=not args.no_search)
+    options = pipeline.Options(
+        args.content,
+        args.out,
+        base_url=args.base_url,
+        search=not args.no_search,
+        cache_dir=None if args.no_cache else args.cache,
+        jobs=args.jobs,
+    )
     return run_build(options, out, err)
 
 
@@ -101,14 +116,14 @@ FORMATS = ("text", "github", "json")
 BUILD_WARNINGS = 10  # a build lists this many warnings; check lists every one
 
 
-def run_check(content: Path, form: str, out: TextIO, err: TextIO) -> int:
+def run_check(options: pipeline.Options, form: str, out: TextIO, err: TextIO) -> int:
     """Everything ``build`` checks, without rendering or writing.
 
     Errors fail (exit 1); warnings are printed and pass. ``github`` and
     ``json`` print to stdout for the runner or the tool that reads them.
     """
     try:
-        plan = pipeline.prepare(pipeline.Options(content))
+        plan = pipeline.prepare(options)
     except InvalidContentError as problem:
         problems, status = problem.errors, Exit.CONTENT_ERRORS
     else:
@@ -142,7 +157,7 @@ def run_build(options: pipeline.Options, out: TextIO, err: TextIO) -> int:
         print(f"build failed: {problem}", file=err)
         return Exit.BUILD_FAILED
     report_warnings(report.warnings, err, limit=BUILD_WARNINGS)
-    print(f"built {report.pages} pages into {options.out_dir}", file=out)
+    print(f"built {report.pages} pages into {options.out_dir} ({_count(report.written, 'file')} written)", file=out)
     if report.search_summary:
         print(_search_line(report.search_summary), file=out)
     return Exit.OK
@@ -165,7 +180,7 @@ def report_warnings(warnings: list[ContentError], err: TextIO, limit: int | None
 
 def _search_line(summary: str) -> str:
     lines = [line.strip() for line in summary.splitlines() if "Indexed" in line]
-    return "search: " + ("; ".join(lines) if lines else "index written")
+    return "search: " + ("; ".join(lines) if lines else summary.strip() or "index written")
 
 
 def run_diff(old: Path, new: Path, form: str, out: TextIO, err: TextIO) -> int:

@@ -17,6 +17,7 @@ DEFAULT_CONTENT = PROJECT_DIR / "content"
 DEFAULT_OUTPUT = PROJECT_DIR / "public"
 DEFAULT_TEMPLATES = PROJECT_DIR / "templates"
 DEFAULT_ASSETS = PROJECT_DIR / "assets"
+DEFAULT_CACHE = PROJECT_DIR / ".cache"
 
 
 def today() -> dt.date:

@@ -4,16 +4,26 @@ Python-Markdown renders; a tree step lowers a stray level-1 heading (the page
 title is the only ``h1``) and prefixes root-relative links with the site's
 base path so sub-path hosting works; nh3 (the Ammonia sanitiser) then keeps
 only an allow-list of tags and attributes and only http(s) and mailto links.
+
+Bodies are converted once per build, before pages are rendered
+(:func:`render_all`): each text is looked up in the cache under a hash of
+itself and of every setting that shapes its HTML, and the rest are converted
+on every core.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from importlib import metadata
 
 import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+from . import parallel
+from .cache import Cache, code_tag, digest
 
 ALLOWED_TAGS = frozenset(
     {
@@ -60,6 +70,7 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 MARKDOWN_EXTENSIONS = ["tables", "sane_lists", "fenced_code", "toc"]
+CACHE_TABLE = "markdown"
 
 
 class _SiteTree(Treeprocessor):
@@ -112,3 +123,32 @@ def sanitise(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+def settings_tag(base_path: str) -> str:
+    """Everything besides the text that shapes a body's HTML: a cached conversion is
+    reused only while all of it is unchanged (any change to the generator's code,
+    a new Python-Markdown or nh3, or another base path makes every entry stale)."""
+    return digest(
+        code_tag(),
+        markdown.__version__,
+        metadata.version("nh3"),
+        repr(MARKDOWN_EXTENSIONS),
+        repr(sorted(ALLOWED_TAGS)),
+        repr(sorted((tag, sorted(attrs)) for tag, attrs in ALLOWED_ATTRIBUTES.items())),
+        repr(sorted(URL_SCHEMES)),
+        base_path,
+    )
+
+
+def render_all(texts: Iterable[str], base_path: str, cache: Cache, cores: int) -> dict[str, str]:
+    """HTML of every Markdown text (text → HTML): from the cache, else converted on every core."""
+    tag = settings_tag(base_path)
+    unique = sorted(set(texts))
+    keys = {text: digest(tag, text) for text in unique}
+    known = cache.get_many(CACHE_TABLE, keys.values())
+    missing = [text for text in unique if keys[text] not in known]
+    converted = parallel.map_items(Markup(base_path).render, missing, cores)
+    cache.put_many(CACHE_TABLE, {keys[text]: html for text, html in zip(missing, converted, strict=True)})
+    fresh = dict(zip(missing, converted, strict=True))
+    return {text: fresh[text] if text in fresh else known[keys[text]] for text in unique}

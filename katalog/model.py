@@ -171,7 +171,7 @@ class Translation:
     title: str
     summary: str
     updated: dt.date
-    body: str
+    body: str  # Markdown; converted once per build, before rendering (markup.render_all)
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ class Innovation:
     sectors: tuple[Sector, ...]
     status: str
     updated: dt.date
-    body: str
+    body: str  # Markdown, as written
     source: str
     province: Province | None = None
     regency: str = ""
@@ -216,7 +216,7 @@ class Page:
     title: str
     summary: str
     updated: dt.date
-    body: str
+    body: str  # Markdown, as written
     source: str = ""
 
 
@@ -329,11 +329,11 @@ def _replications(innovations: list[Innovation]) -> dict[str, tuple[Replication,
 def assemble(
     sources: Sources,
     settings: Settings,
-    render_body: Callable[[str], str],
     describe_image: Callable[[str, Image], Image],
 ) -> Catalogue:
-    """Turn checked documents into the model; ``render_body`` turns Markdown into safe HTML,
-    ``describe_image`` adds to a profile's image (by slug) the sizes it is published in."""
+    """Turn checked documents into the model; ``describe_image`` adds to a profile's image
+    (by slug) the sizes it is published in. Bodies stay Markdown: ``check`` never needs
+    their HTML, and a build converts them all at once, cached and on every core."""
     provinces = {code: Province(code, v["name"], v["island_group"]) for code, v in _taxonomy(sources, "provinces")}
     sectors = {k: Sector(k, v["name"], v.get("description", "")) for k, v in _taxonomy(sources, "sectors")}
     categories = {k: Category(k, v["name"], v.get("description", "")) for k, v in _taxonomy(sources, "categories")}
@@ -345,17 +345,15 @@ def assemble(
     translations: dict[str, list[Translation]] = defaultdict(list)
     for doc in sorted(sources.of_kind("translation"), key=lambda d: (d.key, d.lang)):
         translations[doc.key].append(
-            Translation(
-                doc.lang, doc.data["title"], doc.data["summary"], _date(doc.data["updated"]), render_body(doc.body)
-            )
+            Translation(doc.lang, doc.data["title"], doc.data["summary"], _date(doc.data["updated"]), doc.body)
         )
     context = _Refs(agencies, sectors, categories, awards, provinces)
     innovations = [
-        _innovation(doc, context, render_body(doc.body), tuple(translations.get(doc.key, ())), describe_image)
+        _innovation(doc, context, doc.body, tuple(translations.get(doc.key, ())), describe_image)
         for doc in sorted(sources.of_kind("innovation"), key=lambda d: d.key)
     ]
     pages = {
-        d.key: Page(d.key, d.data["title"], d.data["summary"], _date(d.data["updated"]), render_body(d.body), d.display)
+        d.key: Page(d.key, d.data["title"], d.data["summary"], _date(d.data["updated"]), d.body, d.display)
         for d in sorted(sources.of_kind("page"), key=lambda d: d.key)
     }
     synonyms = Synonyms([key, *forms] for key, forms in _taxonomy(sources, "synonyms"))

@@ -2,15 +2,16 @@
 
     scan → schema.check → integrity.check → images.check → settings → model.assemble (+ images.describe)
       → pages.plan → routes.check_collisions/check_nav/check_redirects  (any error: stop, write nothing)
-      → render + exports + images.render → output.stage → search.index → output.commit
+      → markup.render_all (cached) → render pages on every core + exports + images.render into
+        output.Staging → search.index (skipped when no indexed page changed) → Staging.commit
 
-Every stage before ``output.stage`` is a pure function of its inputs.
+Every stage before ``output.Staging`` is a pure function of its inputs. The
+cache (``.cache/``) only saves time: a build without it writes the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,18 +22,20 @@ from . import (
     exports,
     images,
     integrity,
+    markup,
     model,
     output,
     pages,
+    parallel,
     render,
     routes,
     schema,
     search,
     sources,
 )
-from .config import DEFAULT_ASSETS, DEFAULT_OUTPUT, DEFAULT_TEMPLATES, settings_from
+from .cache import Cache, memo
+from .config import DEFAULT_ASSETS, DEFAULT_CACHE, DEFAULT_OUTPUT, DEFAULT_TEMPLATES, settings_from
 from .errors import ContentError, InvalidContentError
-from .markup import Markup
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Options:
     templates_dir: Path = DEFAULT_TEMPLATES
     assets_dir: Path = DEFAULT_ASSETS
     today: dt.date | None = None
+    cache_dir: Path | None = DEFAULT_CACHE  # None: remember nothing between builds
+    jobs: int | None = None  # processes to render with; None: every core
 
 
 @dataclass(frozen=True)
@@ -51,21 +56,40 @@ class Report:
     pages: int
     search_summary: str = ""
     warnings: list[ContentError] = field(default_factory=list)
+    written: int = 0  # files written; the others were unchanged and kept
 
 
-def check(content_dir: Path, templates_dir: Path = DEFAULT_TEMPLATES, today: dt.date | None = None) -> sources.Sources:
-    """Load and check everything; raise :class:`InvalidContentError` with all problems."""
-    found = sources.scan(content_dir)
-    errors = list(found.errors) + schema.check(found.documents)
+def check(
+    content_dir: Path,
+    templates_dir: Path = DEFAULT_TEMPLATES,
+    today: dt.date | None = None,
+    store: Cache | None = None,
+) -> sources.Sources:
+    """Load and check everything; raise :class:`InvalidContentError` with all problems.
+
+    The checks of one file alone (syntax, schema, unsafe Markdown) are pure
+    functions of its text, so ``store`` keeps their results between runs.
+    """
+    found = sources.scan(content_dir, store)
+    errors = list(found.errors) + _flat(memo(store, "schema", found.documents, _key, schema.check_document))
     invalid = {e.path for e in errors}
     site_language = _site_language(found)
     languages = [lang for lang in render.languages(templates_dir) if lang != site_language]
     errors += integrity.check(found, invalid, today or config.today(), languages)
-    errors += bodies.check_unsafe(d for d in found.documents if d.kind in bodies.BODY_KINDS)
+    with_bodies = [d for d in found.documents if d.kind in bodies.BODY_KINDS]
+    errors += _flat(memo(store, "unsafe", with_bodies, _key, bodies.unsafe_in))
     errors += images.check(found, invalid)
     if errors:
         raise InvalidContentError(sorted(set(errors), key=ContentError.position))
     return found
+
+
+def _key(doc: sources.Document) -> str:
+    return doc.digest
+
+
+def _flat(lists: list[list[ContentError]]) -> list[ContentError]:
+    return [item for items in lists for item in items]
 
 
 def _site_language(found: sources.Sources) -> str:
@@ -78,7 +102,7 @@ def catalogue(found: sources.Sources, options: Options) -> model.Catalogue:
     settings = settings_from(
         site, base_url=options.base_url, templates_dir=options.templates_dir, assets_dir=options.assets_dir
     )
-    return model.assemble(found, settings, Markup(settings.base_path).render, images.describer(found.media))
+    return model.assemble(found, settings, images.describer(found.media))
 
 
 @dataclass(frozen=True)
@@ -92,9 +116,19 @@ class Plan:
     warnings: list[ContentError]
 
 
-def prepare(options: Options) -> Plan:
-    """Check the content, assemble the model and plan every output; raise on any problem."""
-    found = check(options.content_dir, options.templates_dir, options.today)
+def prepare(options: Options, store: Cache | None = None) -> Plan:
+    """Check the content, assemble the model and plan every output; raise on any problem.
+
+    ``store``: the cache, if the caller has it open already; else this opens
+    (and closes) the one ``options`` name.
+    """
+    if store is None:
+        opened = Cache(options.cache_dir)
+        try:
+            return prepare(options, opened)
+        finally:
+            opened.close()
+    found = check(options.content_dir, options.templates_dir, options.today, store)
     cat = catalogue(found, options)
     planned = pages.plan(cat)
     versions = output.file_hashes(cat.settings.assets_dir)
@@ -108,7 +142,10 @@ def prepare(options: Options) -> Plan:
     problems += routes.check_redirects(found.of_kind("redirects"), {p.path for p in planned} - moved.keys(), moved)
     addresses = {p.path for p in planned} | {r for r, _ in copies + media} | set(routes.DATA_FILES)
     with_bodies = [(doc, address) for doc in found.documents if (address := routes.of_document(doc)) is not None]
-    problems += bodies.check_links(with_bodies, addresses)
+    found_links = memo(store, "links", [doc for doc, _ in with_bodies], _key, bodies.links_in)
+    problems += bodies.check_links(
+        [(doc, address, links) for (doc, address), links in zip(with_bodies, found_links, strict=True)], addresses
+    )
     if problems:
         raise InvalidContentError(sorted(problems, key=ContentError.position))
     warnings = advice.review(found.documents, options.today or config.today())
@@ -118,26 +155,55 @@ def prepare(options: Options) -> Plan:
 
 def build(options: Options) -> Report:
     """Check, render and write the whole site; nothing is written if any step fails."""
-    plan = prepare(options)
-    renderer = render.Renderer(plan.catalogue.settings, plan.asset_versions, plan.catalogue.pages)
-    staging = output.stage(options.out_dir, _files(plan.catalogue, plan.pages, renderer), plan.copies)
+    cores = parallel.workers(options.jobs)
+    store = Cache(options.cache_dir)
     try:
-        summary = search.index(staging) if options.search else ""
-        output.commit(staging, options.out_dir)
-    except BaseException:
-        output.discard(staging)
-        raise
-    return Report(pages=len(plan.pages), search_summary=summary, warnings=plan.warnings)
+        plan = prepare(options, store)
+        cat = plan.catalogue
+        html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores)
+        renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of)
+        staging = output.Staging(options.out_dir)
+        try:
+            written = sum(parallel.run(_render_pages, (renderer, plan.pages, staging), len(plan.pages), cores))
+            written += _write_rest(cat, plan.copies, renderer, staging)
+            summary = search.index(staging.path, _indexed(cat), store) if options.search else ""
+            staging.commit()
+        except BaseException:
+            staging.discard()
+            raise
+    finally:
+        store.close()
+    return Report(len(plan.pages), summary, plan.warnings, written)
 
 
-def _files(
-    cat: model.Catalogue, planned: list[pages.Planned], renderer: render.Renderer
-) -> Iterator[tuple[str, bytes]]:
-    """Rendered pages, data files and profile images, produced one at a time (streamed to disk)."""
-    for page in planned:
-        yield page.file, renderer.render(page)
+def _bodies(cat: model.Catalogue) -> list[str]:
+    """Every Markdown text the site shows."""
+    texts = [item.body for item in cat.innovations]
+    texts += [t.body for item in cat.innovations for t in item.translations]
+    return texts + [page.body for page in cat.pages.values()]
+
+
+def _render_pages(shared: tuple[render.Renderer, list[pages.Planned], output.Staging], part: range) -> int:
+    """Render and write the pages numbered ``part`` (in a worker process); how many were written."""
+    renderer, planned, staging = shared
+    return sum(staging.write(planned[i].file, renderer.render(planned[i])) for i in part)
+
+
+def _write_rest(
+    cat: model.Catalogue, copies: list[tuple[str, Path]], renderer: render.Renderer, staging: output.Staging
+) -> int:
+    """Data files, profile images and copied files (assets, schemas)."""
+    written = int(staging.write(routes.DATA_JSON, exports.to_json(cat, renderer.links)))
+    written += staging.write(routes.DATA_CSV, exports.to_csv(cat, renderer.links))
     for item in cat.innovations:
         if item.image:
-            yield from images.render(item.image)
-    yield routes.DATA_JSON, exports.to_json(cat, renderer.links)
-    yield routes.DATA_CSV, exports.to_csv(cat, renderer.links)
+            written += sum(staging.write(rel, data) for rel, data in images.render(item.image))
+    return written + sum(staging.copy(rel, source) for rel, source in copies)
+
+
+def _indexed(cat: model.Catalogue) -> list[str]:
+    """Files Pagefind indexes: the profiles and their translations."""
+    files = [routes.output_file(routes.innovation(item.slug)) for item in cat.innovations]
+    return files + [
+        routes.output_file(routes.innovation(item.slug, t.lang)) for item in cat.innovations for t in item.translations
+    ]

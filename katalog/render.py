@@ -8,12 +8,14 @@ without touching a template. Filters only format; they never compute.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup as MarkupSafe
 
 from . import routes
 from .config import Settings
@@ -63,8 +65,16 @@ def load_strings(templates_dir: Path, lang: str) -> Strings:
 class Renderer:
     """Renders planned pages for one build's settings."""
 
-    def __init__(self, settings: Settings, asset_versions: dict[str, str], static_pages: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        asset_versions: dict[str, str],
+        static_pages: dict[str, Any],
+        bodies: Mapping[str, str],
+    ) -> None:
+        """``bodies`` maps every Markdown body of the catalogue to its HTML (markup.render_all)."""
         self.settings = settings
+        self.bodies = bodies
         self.links = Links(settings.base_url, settings.base_path)
         self.asset_versions = asset_versions
         self.strings = {lang: load_strings(settings.templates_dir, lang) for lang in languages(settings.templates_dir)}
@@ -84,7 +94,11 @@ class Renderer:
             static_pages=static_pages,
             paths=routes,
         )
-        self.env.filters.update(date=format_date, number=format_number, label=label, fill=fill)
+        self.env.filters.update(date=format_date, number=format_number, label=label, fill=fill, markdown=self.markdown)
+
+    def markdown(self, text: str) -> MarkupSafe:
+        """A body's HTML, converted and sanitised before rendering began."""
+        return MarkupSafe(self.bodies[text])
 
     def asset(self, name: str) -> str:
         """Link to a file of ``assets/`` with its content hash, so browsers may cache it forever."""

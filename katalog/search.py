@@ -16,14 +16,18 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import shutil
 import subprocess
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import cbor2
 from pagefind_bin import get_executable
 
-from .routes import SEARCH_BUNDLE
+from .cache import Cache, digest
+from .routes import SEARCH_BUNDLE, innovation, output_file
 
 BUNDLE_DIR = SEARCH_BUNDLE.rstrip("/")
 
@@ -32,14 +36,65 @@ class SearchIndexError(Exception):
     """Pagefind failed; the message carries what it printed."""
 
 
-def index(site: Path) -> str:
-    """Run Pagefind on ``site``; returns its summary output."""
-    command = [str(get_executable()), "--site", str(site), "--output-subdir", BUNDLE_DIR]
+# Profiles and their translations (``en/inovasi/<slug>/``): the only pages with
+# data-pagefind-body, so Pagefind need not even read the others.
+PROFILE_FILE = output_file(innovation("*"))
+GLOB = f"{{{PROFILE_FILE},*/{PROFILE_FILE}}}"
+KEPT = "pagefind"  # folder of the cache that keeps the last index, under its fingerprint
+
+
+def index(site: Path, indexed: list[str], store: Cache) -> str:
+    """Index the profiles of ``site`` (the files ``indexed``); returns Pagefind's summary.
+
+    When every indexed page is byte for byte what the last build indexed (same
+    Pagefind too), that build's index, kept in the cache, is reused as it is.
+    """
+    fingerprint = _fingerprint(site, indexed)
+    kept = store.folder / KEPT / fingerprint if store.folder else None
+    bundle = site / BUNDLE_DIR
+    if kept and (kept / "pagefind-entry.json").is_file():
+        _link_tree(kept, bundle)
+        return REUSED
+    command = [str(get_executable()), "--site", str(site), "--glob", GLOB, "--output-subdir", BUNDLE_DIR]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({result.returncode}):\n{result.stdout}{result.stderr}")
-    normalise(site / BUNDLE_DIR)
+    normalise(bundle)
+    if kept:
+        _keep(bundle, kept)
     return result.stdout
+
+
+REUSED = "no profile changed since the last build: its index was reused"
+
+
+def _fingerprint(site: Path, indexed: list[str]) -> str:
+    """What the index depends on: Pagefind's version and every indexed page's bytes."""
+    parts = [metadata.version("pagefind-bin")]
+    for rel in sorted(indexed):
+        parts += [rel, hashlib.sha256((site / rel).read_bytes()).hexdigest()]
+    return digest(*parts)
+
+
+def _keep(bundle: Path, kept: Path) -> None:
+    """Keep a copy of ``bundle`` as the cache's only index (written aside, then renamed)."""
+    for old in kept.parent.glob("*") if kept.parent.is_dir() else []:
+        shutil.rmtree(old, ignore_errors=True)
+    partial = kept.with_name(kept.name + ".partial")
+    _link_tree(bundle, partial)
+    partial.rename(kept)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """``target`` as a copy of ``source`` made of hard links (a real copy where links fail)."""
+    shutil.copytree(source, target, copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 SIGNATURE = b"pagefind_dcd"

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .cache import Cache, code_tag, digest
 from .errors import ContentError, Severity, field_path
 
 # PyYAML's C parser is several times faster; the pure-Python one is the fallback.
@@ -27,6 +28,7 @@ TRANSLATION_RE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z
 MAX_FILE_BYTES = 1024 * 1024
 TAXONOMIES = ("sectors", "categories", "awards", "provinces")
 REQUIRED_FILES = ("site.yml", *(f"taxonomies/{name}.yml" for name in TAXONOMIES))
+CACHE_TABLE = "sources"
 SLUG_HINT = "use lowercase letters a-z, digits and single hyphens, e.g. 'cek-dan-sadari'"
 
 Path_ = tuple[str | int, ...]
@@ -53,6 +55,7 @@ class Document:
     body: str = ""
     body_line: int = 0
     lang: str = ""
+    digest: str = ""  # of the file's text and the code that read it: the key of later stages' caches
 
     def position_of(self, path: Path_, *, key: bool = False) -> Position:
         """(line, column) of the value at ``path`` (or of its key), else of its nearest parent."""
@@ -124,14 +127,29 @@ _Constructor.yaml_constructors = {
 }
 
 
-def scan(root: Path) -> Sources:
-    """Read the content folder ``root``; the result lists files in sorted order."""
+def scan(root: Path, store: Cache | None = None) -> Sources:
+    """Read the content folder ``root``; the result lists files in sorted order.
+
+    A file whose text was parsed by a previous run of the same code is taken
+    from ``store`` as it was parsed then (document and problems alike).
+    """
     sources = Sources(root=root)
     if not root.is_dir():
         sources.errors.append(ContentError(str(root), 1, "", "content folder not found; pass --content DIR"))
         return sources
-    for path in _walk(root, sources):
-        _read_file(root, path, sources)
+    texts = [t for path in _walk(root, sources) if (t := _read_file(root, path, sources)) is not None]
+    keys = [digest(code_tag(), t.display, t.kind, t.key, t.lang, t.text) for t in texts]
+    known = store.get_objects(CACHE_TABLE, keys) if store else {}
+    fresh: dict[str, tuple[Document | None, list[ContentError]]] = {}
+    for key, t in zip(keys, texts, strict=True):
+        if key not in known:
+            fresh[key] = _parse(t, key)
+        doc, errors = known.get(key) or fresh[key]
+        sources.errors += errors
+        if doc is not None:
+            sources.documents.append(doc)
+    if store:
+        store.put_objects(CACHE_TABLE, fresh)
     for required in REQUIRED_FILES:
         if not (root / required).is_file():
             sources.errors.append(ContentError(_display(root, root / required), 1, "", f"missing file: {required}"))
@@ -177,28 +195,35 @@ def _check_link(root: Path, real_root: Path, path: Path, sources: Sources) -> bo
     return False
 
 
-def _read_file(root: Path, path: Path, sources: Sources) -> None:
+@dataclass(frozen=True)
+class _Text:
+    """A content file read as text, before its YAML is parsed."""
+
+    kind: str
+    key: str
+    lang: str
+    display: str
+    text: str
+    is_markdown: bool
+
+
+def _read_file(root: Path, path: Path, sources: Sources) -> _Text | None:
     rel = path.relative_to(root).parts
     display = _display(root, path)
     place = _classify(rel)
     if place is None:
         sources.errors.append(ContentError(display, 1, "", _misplaced_hint(rel)))
-        return
+        return None
     kind, key, lang = place
     if kind == "media":
         sources.media.append(MediaFile(rel[1], rel[2], path, display, path.stat().st_size))
-        return
+        return None
     if (kind in ("innovation", "translation", "agency", "page")) and not SLUG_RE.match(key):
         sources.errors.append(ContentError(display, 1, "", f"file name '{rel[-1]}' is not a valid slug; {SLUG_HINT}"))
-        return
+        return None
     sources.present.add((kind, key))
     text = _read_text(path, display, sources)
-    if text is None:
-        return
-    is_markdown = path.suffix == ".md"
-    doc = _parse(kind, key, lang, display, text, is_markdown, sources)
-    if doc is not None:
-        sources.documents.append(doc)
+    return None if text is None else _Text(kind, key, lang, display, text, path.suffix == ".md")
 
 
 def _classify(rel: tuple[str, ...]) -> tuple[str, str, str] | None:
@@ -267,32 +292,27 @@ def _read_text(path: Path, display: str, sources: Sources) -> str | None:
     return text.replace("\r\n", "\n")
 
 
-def _parse(
-    kind: str, key: str, lang: str, display: str, text: str, is_markdown: bool, sources: Sources
-) -> Document | None:
+def _parse(t: _Text, key: str) -> tuple[Document | None, list[ContentError]]:
+    """The document in ``t`` and the problems of its syntax (a pure function of ``t``)."""
     offset, body, body_line = 0, "", 0
-    if is_markdown:
-        split = _split_front_matter(text)
+    errors: list[ContentError] = []
+    if t.is_markdown:
+        split = _split_front_matter(t.text)
         if split is None:
-            sources.errors.append(
-                ContentError(
-                    display,
-                    1,
-                    "",
-                    "missing front matter: the file must start with a line '---', "
-                    "then the YAML fields, then another line '---'",
-                )
+            message = (
+                "missing front matter: the file must start with a line '---', "
+                "then the YAML fields, then another line '---'"
             )
-            return None
+            return None, [ContentError(t.display, 1, "", message)]
         yaml_text, body, body_line = split
         offset = 1
     else:
-        yaml_text = text
-    parsed = _load_yaml(yaml_text, offset, display, sources)
+        yaml_text = t.text
+    parsed = _load_yaml(yaml_text, offset, t.display, errors)
     if parsed is None:
-        return None
+        return None, errors
     data, values, keys = parsed
-    return Document(kind, key, display, data, values, keys, offset + 1, body, body_line, lang)
+    return Document(t.kind, t.key, t.display, data, values, keys, offset + 1, body, body_line, t.lang, key), errors
 
 
 def _split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -309,30 +329,30 @@ def _split_front_matter(text: str) -> tuple[str, str, int] | None:
 
 
 def _load_yaml(
-    text: str, offset: int, display: str, sources: Sources
+    text: str, offset: int, display: str, errors: list[ContentError]
 ) -> tuple[dict[str, Any], dict[Path_, Position], dict[Path_, Position]] | None:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (offset + 1, 0)
-        sources.errors.append(ContentError(display, line, "", _explain_yaml(exc, text), column))
+        errors.append(ContentError(display, line, "", _explain_yaml(exc, text), column))
         return None
     except yaml.YAMLError as exc:
-        sources.errors.append(ContentError(display, offset + 1, "", f"YAML error: {exc}"))
+        errors.append(ContentError(display, offset + 1, "", f"YAML error: {exc}"))
         return None
     if node is None:
-        sources.errors.append(ContentError(display, offset + 1, "", "no fields: the YAML part is empty"))
+        errors.append(ContentError(display, offset + 1, "", "no fields: the YAML part is empty"))
         return None
     if not isinstance(node, yaml.MappingNode):
         line = node.start_mark.line + 1 + offset
-        sources.errors.append(
+        errors.append(
             ContentError(display, line, "", "expected 'field: value' lines (a YAML mapping) at the top level")
         )
         return None
     walker = _Walker(offset, display)
     data = walker.convert(node, ())
-    sources.errors.extend(walker.errors)
+    errors.extend(walker.errors)
     if walker.errors:
         return None
     return data, walker.values, walker.keys

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import io
 import shutil
+import tempfile
 from pathlib import Path
 
 from katalog.cli import main
@@ -12,6 +14,10 @@ TESTS = Path(__file__).resolve().parent
 PROJECT = TESTS.parent
 MINIMAL = TESTS / "sites" / "minimal" / "content"
 SHIPPED = PROJECT / "content"
+# One cache for the whole test run, never the project's .cache/: what a test sees must not depend
+# on builds made outside it. Sharing it between tests is right: a cache may only save time.
+CACHE = Path(tempfile.mkdtemp(prefix="katalog-test-cache-"))
+atexit.register(shutil.rmtree, CACHE, ignore_errors=True)
 
 
 def make_site(tmp_path: Path, files: dict[str, str | bytes | None] | None = None, base: Path = MINIMAL) -> Path:
@@ -37,7 +43,10 @@ def make_site(tmp_path: Path, files: dict[str, str | bytes | None] | None = None
 def run(*argv: str) -> tuple[int, str, str]:
     """Run the command line in-process; returns (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
+    args = list(argv)
+    if args[:1] in (["build"], ["check"]) and "--cache" not in args and "--no-cache" not in args:
+        args += ["--cache", str(CACHE)]
+    code = main(args, stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
 
 

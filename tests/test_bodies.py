@@ -14,7 +14,8 @@ def doc(body: str, kind: str = "innovation", key: str = "beta") -> Document:
 
 
 def link_errors(body: str, page: str = "inovasi/beta/") -> list[str]:
-    return [str(e) for e in bodies.check_links([(doc(body), page)], PAGES)]
+    found = doc(body)
+    return [str(e) for e in bodies.check_links([(found, page, bodies.links_in(found))], PAGES)]
 
 
 def test_links_to_pages_and_files_of_the_site_pass() -> None:
@@ -28,7 +29,8 @@ def test_links_to_pages_and_files_of_the_site_pass() -> None:
 
 
 def test_a_link_to_no_page_names_line_column_and_a_near_address() -> None:
-    errors = bodies.check_links([(doc("Teks.\n\nLihat [Alpha](/inovasi/alfa/).\n"), "inovasi/beta/")], PAGES)
+    found = doc("Teks.\n\nLihat [Alpha](/inovasi/alfa/).\n")
+    errors = bodies.check_links([(found, "inovasi/beta/", bodies.links_in(found))], PAGES)
     assert [(e.line, e.column) for e in errors] == [(12, 15)]
     assert str(errors[0]) == (
         "content/innovations/beta.md:12: body: link /inovasi/alfa/ goes to no page of this site; "

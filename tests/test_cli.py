@@ -40,7 +40,7 @@ def test_build_prints_what_it_built(tmp_path: Path) -> None:
     content = make_site(tmp_path)
     code, out, _ = run("build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-search")
     assert code == 0
-    assert out == f"built 32 pages into {tmp_path / 'site'}\n"
+    assert out == f"built 32 pages into {tmp_path / 'site'} (52 files written)\n"
 
 
 def test_build_reports_the_search_index(tmp_path: Path) -> None:

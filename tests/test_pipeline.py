@@ -13,7 +13,7 @@ import pytest
 from katalog import output, pipeline, schema
 from katalog.config import DEFAULT_TEMPLATES
 
-from .helpers import MINIMAL, make_site, replace_in, run, tree
+from .helpers import CACHE, MINIMAL, make_site, replace_in, run, tree
 
 
 def build(content: Path, out: Path, *extra: str) -> None:
@@ -78,7 +78,7 @@ def test_render_error_midway_leaves_the_previous_site_untouched(tmp_path: Path) 
     shutil.copytree(DEFAULT_TEMPLATES, templates)
     (templates / "statistics.html").write_text("{{ no_such_thing.x }}")
     with pytest.raises(Exception, match="no_such_thing"):
-        pipeline.build(pipeline.Options(content, out, search=False, templates_dir=templates))
+        pipeline.build(pipeline.Options(content, out, search=False, templates_dir=templates, cache_dir=CACHE))
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "public", "templates"]
 

@@ -1,0 +1,132 @@
+"""A cache of derived data that survives between builds, keyed by content hash.
+
+Converting Markdown is the costliest step of a build, and a pull request
+changes a handful of profiles out of thousands: remembering each conversion
+under a hash of its input (and of every setting that shapes the output) means
+an unchanged body is never converted twice. The cache lives outside the output
+folder (``.cache/`` beside the project by default), in one SQLite file that
+only the main process writes. Deleting it changes nothing but time: a missing
+or unreadable cache is an empty one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+Value = TypeVar("Value")
+FILE_NAME = "katalog.sqlite"
+_BATCH = 500  # keys per SQL query: below SQLite's limit on query parameters
+
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def code_tag() -> str:
+    """A hash of the generator's own code and schemas: any change to them makes every
+    cached result stale, version number bumped or not (a developer's edit included)."""
+    files = sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".json") and p.is_file())
+    return digest(*(part for p in files for part in (p.relative_to(PACKAGE).as_posix(), p.read_text("utf-8"))))
+
+
+def digest(*parts: str) -> str:
+    """A key for ``parts``: they are joined unambiguously, then hashed."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8")
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class Cache:
+    """Named tables of key → text. ``Cache(None)`` remembers nothing (``--no-cache``)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._db: sqlite3.Connection | None = None
+        if folder is not None:
+            self._db = _open(folder / FILE_NAME)
+
+    def get_objects(self, table: str, keys: Iterable[str]) -> dict[str, Any]:
+        """Python values stored with :meth:`put_objects` (pickled: the cache is this machine's own)."""
+        return {key: pickle.loads(value) for key, value in self.get_many(table, keys).items()}
+
+    def put_objects(self, table: str, items: Mapping[str, Any]) -> None:
+        self.put_many(table, {key: pickle.dumps(value, pickle.HIGHEST_PROTOCOL) for key, value in items.items()})
+
+    def get_many(self, table: str, keys: Iterable[str]) -> dict[str, Any]:
+        wanted = list(dict.fromkeys(keys))
+        if self._db is None or not wanted:
+            return {}
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), _BATCH):
+            batch = wanted[start : start + _BATCH]
+            marks = ",".join("?" * len(batch))
+            query = f"SELECT key, value FROM entries WHERE tab = ? AND key IN ({marks})"  # the marks are '?'
+            found.update(self._db.execute(query, [table, *batch]).fetchall())
+        return found
+
+    def put_many(self, table: str, items: Mapping[str, str | bytes]) -> None:
+        if self._db is None or not items:
+            return
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO entries (tab, key, value) VALUES (?, ?, ?)",
+                [(table, key, value) for key, value in items.items()],
+            )
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _open(path: Path) -> sqlite3.Connection | None:
+    """The cache database, created if missing; None (no cache) if it cannot be used."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE IF NOT EXISTS entries (tab TEXT, key TEXT, value TEXT, PRIMARY KEY (tab, key))")
+        return db
+    except sqlite3.Error:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
+
+
+def memo(
+    store: Cache | None,
+    table: str,
+    items: Sequence[Item],
+    key_of: Callable[[Item], str],
+    work: Callable[[Item], Value],
+) -> list[Value]:
+    """``[work(item) for item in items]``, remembering each result under ``key_of(item)``.
+
+    ``work`` must be a pure function of what the key covers; an empty key is
+    never cached.
+    """
+    keys = [key_of(item) for item in items]
+    known = store.get_objects(table, [k for k in keys if k]) if store else {}
+    fresh: dict[str, Value] = {}
+    results: list[Value] = []
+    for key, item in zip(keys, items, strict=True):
+        if key in known:
+            results.append(known[key])
+            continue
+        result = work(item)
+        results.append(result)
+        if key:
+            fresh[key] = result
+    if store:
+        store.put_objects(table, fresh)
+    return results

@@ -1,0 +1,78 @@
+"""Work spread over every core, with the model shared once.
+
+Worker processes are forked after the model is built, so each one sees the
+catalogue, the plan and the Jinja environment without any of it being pickled
+or sent; only the numbers of the items to work on go to a worker, and only
+small results come back. Items are cut into contiguous chunks, a few per
+worker, so a slow chunk does not leave the other cores idle. Results come back
+in input order, so the output never depends on which core was faster.
+
+Where ``fork`` does not exist (Windows), or for a small job, the work runs in
+this process: the same function over the same chunks, so the result is the same.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+Result = TypeVar("Result")
+
+CHUNKS_PER_WORKER = 4
+MIN_ITEMS_PER_WORKER = 50  # below this, starting processes costs more than it saves
+
+# What a forked worker works on: set just before the pool starts, read by _call.
+_JOB: dict[str, Any] = {}
+
+
+def workers(requested: int | None = None) -> int:
+    """Cores to use: ``requested``, else every core this process may run on."""
+    if requested:
+        return max(1, requested)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def chunks(count: int, parts: int) -> list[range]:
+    """``range(count)`` cut into at most ``parts`` contiguous, nearly equal ranges."""
+    parts = max(1, min(parts, count))
+    size, extra = divmod(count, parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        out.append(range(start, end))
+        start = end
+    return [r for r in out if r]
+
+
+def run(work: Callable[[Any, range], Result], shared: Any, count: int, cores: int) -> list[Result]:
+    """``work(shared, chunk)`` for chunks covering ``range(count)``; results in chunk order."""
+    cores = min(cores, max(1, count // MIN_ITEMS_PER_WORKER))
+    parts = chunks(count, cores * CHUNKS_PER_WORKER if cores > 1 else 1)
+    if cores <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [work(shared, part) for part in parts]
+    _JOB.update(work=work, shared=shared)
+    try:
+        with multiprocessing.get_context("fork").Pool(cores) as pool:
+            return pool.map(_call, parts, chunksize=1)
+    finally:
+        _JOB.clear()
+
+
+def _call(part: range) -> Any:
+    return _JOB["work"](_JOB["shared"], part)
+
+
+def map_items(work: Callable[[Any], Result], items: Sequence[Any], cores: int) -> list[Result]:
+    """``[work(item) for item in items]``, spread over ``cores``."""
+    per_chunk = run(_apply, (work, items), len(items), cores)
+    return [result for chunk in per_chunk for result in chunk]
+
+
+def _apply(shared: tuple[Callable[[Any], Any], Sequence[Any]], part: range) -> list[Any]:
+    work, items = shared
+    return [work(items[i]) for i in part]

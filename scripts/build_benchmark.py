@@ -1,0 +1,167 @@
+"""How long builds take and how much memory they need: a benchmark, not a test.
+
+For each catalogue size it generates a synthetic catalogue (scripts/synthetic.py),
+copies the generator (build.py, katalog/, templates/, assets/) into a scratch
+folder so that editing a template never touches the repository, and runs, each
+as a fresh process:
+
+    cold build with search    no cache, empty output folder
+    cold build, no search     the same with --no-search
+    rebuild, nothing changed  same content, output and cache kept
+    rebuild, 1 profile edited one sentence added to one profile's body
+    rebuild, template edited  one line added to templates/base.html
+    check                     build.py check
+
+and prints wall seconds, the peak memory of the whole process tree (Pagefind
+included; resident memory summed over every process, sampled every 20 ms),
+files written (new or changed bytes) and the output's size.
+
+Run from the repository root (after ``./dev test`` has installed everything):
+
+    .venv/bin/python scripts/build_benchmark.py [--profiles 3000 30000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.synthetic_loader import synthetic  # noqa: E402 (needs ROOT on the path)
+
+GENERATOR = ("build.py", "katalog", "templates", "assets")
+CACHE = ".cache"  # the generator's cache folder, relative to its project folder
+
+
+@dataclass(frozen=True)
+class Figures:
+    seconds: float
+    peak_mb: float
+    written: int
+    output_mb: float
+    status: int
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and every process descended from it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_bytes().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_bytes().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """(inode change time, size) of every file: what a run wrote shows up as a change."""
+    if not folder.is_dir():
+        return {}
+    return {str(p): (p.stat().st_ctime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
+
+
+def measure(argv: list[str], cwd: Path, out: Path) -> Figures:
+    before = snapshot(out)
+    peak = 0
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode not in (0,):
+        print(err.decode("utf-8", "replace")[-2000:], file=sys.stderr)
+    after = snapshot(out)
+    written = sum(1 for path, stamp in after.items() if before.get(path) != stamp)
+    size = sum(size for _, size in after.values())
+    return Figures(seconds, peak / 2**20, written, size / 2**20, process.returncode)
+
+
+def edit_profile(content: Path) -> None:
+    profile = sorted((content / "innovations").glob("*.md"))[len(list((content / "innovations").glob("*.md"))) // 2]
+    with profile.open("a", encoding="utf-8") as stream:
+        stream.write("\nKalimat tambahan untuk mengukur pembangunan ulang.\n")
+
+
+def edit_template(project: Path) -> None:
+    base = project / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8") + "{# diubah untuk mengukur #}\n", encoding="utf-8")
+
+
+def run_size(profiles: int, scratch: Path) -> list[tuple[str, Figures]]:
+    project, content, out = scratch / "project", scratch / "content", scratch / "public"
+    for name in GENERATOR:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, project / name)
+    synthetic().generate(content, profiles, seed=1)
+    build = [sys.executable, "build.py", "build", "--content", str(content), "--out", str(out)]
+
+    def cold(*extra: str) -> Figures:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(project / CACHE, ignore_errors=True)
+        return measure([*build, *extra], project, out)
+
+    rows = [("cold build with search", cold()), ("cold build, no search", cold("--no-search"))]
+    cold()  # leaves a complete build with its cache for the rebuilds
+    rows.append(("rebuild, nothing changed", measure(build, project, out)))
+    edit_profile(content)
+    rows.append(("rebuild, 1 profile edited", measure(build, project, out)))
+    edit_template(project)
+    rows.append(("rebuild, template edited", measure(build, project, out)))
+    check = [sys.executable, "build.py", "check", "--content", str(content)]
+    rows.append(("check", measure(check, project, out)))
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=int, nargs="+", default=[3000, 30000])
+    args = parser.parse_args(argv)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    for profiles in args.profiles:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows = run_size(profiles, Path(tmp))
+        print(f"\n{profiles:,} profiles")
+        print(f"{'case':<27} {'seconds':>8} {'peak MB':>8} {'written':>8} {'output MB':>10}")
+        for name, f in rows:
+            flag = "" if f.status == 0 else f"  (exit {f.status})"
+            print(f"{name:<27} {f.seconds:>8.1f} {f.peak_mb:>8.0f} {f.written:>8} {f.output_mb:>10.1f}{flag}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,115 @@
+"""Fast builds must be the same builds: parallel, cached and incremental builds
+write exactly the bytes of a plain serial build from nothing, and a change
+rewrites only the files it touches (issue 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from katalog import markup
+from katalog.cache import Cache
+
+from .helpers import MINIMAL, make_site, run, tree
+
+ALPHA = (MINIMAL / "innovations/alpha.md").read_text()
+BETA = (MINIMAL / "innovations/beta.md").read_text()
+
+
+def build(content: Path, out: Path, *extra: str) -> str:
+    code, stdout, err = run("build", "--content", str(content), "--out", str(out), *extra)
+    assert code == 0, err
+    return stdout
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_parallel_and_cached_builds_equal_a_serial_build_without_cache(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    build(content, tmp_path / "plain", "--jobs", "1", "--no-cache")
+    cache = tmp_path / "cache"
+    build(content, tmp_path / "cold", "--jobs", "2", "--cache", str(cache))
+    build(content, tmp_path / "warm", "--jobs", "2", "--cache", str(cache))  # every body and the index from cache
+    plain = tree(tmp_path / "plain")
+    assert tree(tmp_path / "cold") == plain
+    assert tree(tmp_path / "warm") == plain
+
+
+def test_deleting_the_cache_changes_nothing_but_time(tmp_path: Path) -> None:
+    content, cache, out = make_site(tmp_path), tmp_path / "cache", tmp_path / "public"
+    build(content, out, "--cache", str(cache))
+    before = tree(out)
+    for file in sorted(cache.rglob("*"), reverse=True):
+        file.unlink() if file.is_file() else file.rmdir()
+    build(content, out, "--cache", str(cache))
+    assert tree(out) == before
+
+
+def test_a_damaged_cache_file_is_an_empty_cache(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "katalog.sqlite").write_bytes(b"not a database at all" * 100)
+    html = markup.render_all(["## Judul\n\nTeks."], "/", Cache(folder), cores=1)
+    assert html == {"## Judul\n\nTeks.": '<h2 id="judul">Judul</h2>\n<p>Teks.</p>'}
+
+
+def test_nothing_changed_rewrites_no_file(tmp_path: Path) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out)
+    before = mtimes(out)
+    assert "(0 files written)" in build(content, out)
+    assert mtimes(out) == before
+
+
+def test_editing_one_profile_rewrites_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out, "--no-search")
+    before = mtimes(out)
+    (content / "innovations/beta.md").write_text(BETA + "\nSatu kalimat baru.\n")
+    build(content, out, "--no-search")
+    after = mtimes(out)
+    rewritten = sorted(rel for rel in after if before.get(rel) != after[rel])
+    # Only beta's body changed, and no page but beta's own shows a body (the data files do not carry it).
+    assert rewritten == ["inovasi/beta/index.html"]
+
+
+def test_editing_a_title_rewrites_every_page_that_shows_it_and_no_other(tmp_path: Path) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out, "--no-search")
+    before, old_tree = mtimes(out), tree(out)
+    (content / "innovations/beta.md").write_text(BETA.replace("title: Beta Belajar", "title: Beta Belajar Lagi"))
+    build(content, out, "--no-search")
+    after, new_tree = mtimes(out), tree(out)
+    rewritten = {rel for rel in after if before.get(rel) != after[rel]}
+    changed = {rel for rel in new_tree if old_tree.get(rel) != new_tree[rel]}
+    assert rewritten == changed  # written exactly when the bytes differ
+    assert {"inovasi/beta/index.html", "inovasi/index.html", "data/inovasi.json", "feed.xml"} <= changed
+    assert "inovasi/alpha/index.html" in changed  # alpha lists beta among its replications
+    assert "tentang/index.html" not in changed
+
+
+def test_a_deleted_profile_disappears_and_its_alias_redirects_elsewhere(tmp_path: Path) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out, "--no-search")
+    assert (out / "inovasi/beta/index.html").is_file()
+    (content / "innovations/beta.md").unlink()
+    alpha = ALPHA.replace("aliases: [alpha-lama]", "aliases: [alpha-lama, beta]")
+    alpha = alpha.replace("(/inovasi/beta/)", "(/inovasi/alpha/)")
+    (content / "innovations/alpha.md").write_text(alpha)
+    en = (content / "innovations/alpha.en.md").read_text().replace("(/inovasi/beta/)", "(/inovasi/alpha/)")
+    (content / "innovations/alpha.en.md").write_text(en)
+    build(content, out, "--no-search")
+    page = (out / "inovasi/beta/index.html").read_text()
+    assert 'http-equiv="refresh"' in page and "/inovasi/alpha/" in page
+    assert "/inovasi/beta/" not in (out / "sitemap.xml").read_text()  # a redirect is no page of its own
+    assert "Beta Belajar" not in (out / "inovasi/index.html").read_text()
+
+
+def test_unchanged_files_are_the_previous_build_s_files(tmp_path: Path) -> None:
+    """Kept files are hard links to the last build's: the same inode, so deploys see no change."""
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out, "--no-search")
+    inode = (out / "tentang/index.html").stat().st_ino
+    build(content, out, "--no-search")
+    assert (out / "tentang/index.html").stat().st_ino == inode

@@ -1,0 +1,77 @@
+"""The two helpers of fast builds: work spread over processes, and the cache between builds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from katalog import parallel
+from katalog.cache import Cache, digest
+
+
+@pytest.mark.parametrize(("count", "parts"), [(0, 4), (1, 4), (10, 3), (1000, 8), (7, 7), (5, 9)])
+def test_chunks_cover_every_item_once_in_order(count: int, parts: int) -> None:
+    chunks = parallel.chunks(count, parts)
+    assert [i for chunk in chunks for i in chunk] == list(range(count))
+    assert len(chunks) <= max(1, parts)
+    sizes = [len(c) for c in chunks]
+    assert not sizes or max(sizes) - min(sizes) <= 1
+
+
+def _where(shared: int, part: range) -> list[tuple[int, int]]:
+    return [(i * shared, os.getpid()) for i in part]
+
+
+def test_run_gives_results_in_input_order_from_several_processes() -> None:
+    per_chunk = parallel.run(_where, 3, 400, cores=2)
+    results = [value for chunk in per_chunk for value, _ in chunk]
+    assert results == [i * 3 for i in range(400)]
+    assert len({pid for chunk in per_chunk for _, pid in chunk}) == 2  # both workers did some
+
+
+def test_small_jobs_and_one_core_run_in_this_process() -> None:
+    for count, cores in ((10, 8), (400, 1)):
+        per_chunk = parallel.run(_where, 1, count, cores)
+        assert {pid for chunk in per_chunk for _, pid in chunk} == {os.getpid()}
+
+
+def test_map_items_keeps_order() -> None:
+    assert parallel.map_items(str.upper, ["a", "b", "c"] * 100, cores=2) == ["A", "B", "C"] * 100
+
+
+def test_a_failing_worker_fails_the_run() -> None:
+    def fail(shared: object, part: range) -> None:
+        raise ValueError("template broke")
+
+    with pytest.raises(ValueError, match="template broke"):
+        parallel.run(fail, None, 400, cores=2)
+
+
+def test_cache_round_trip_and_tables_apart(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    cache.put_many("markdown", {"k1": "<p>a</p>", "k2": "<p>b</p>"})
+    cache.put_many("other", {"k1": "x"})
+    cache.close()
+    again = Cache(tmp_path)
+    assert again.get_many("markdown", ["k1", "k2", "k3"]) == {"k1": "<p>a</p>", "k2": "<p>b</p>"}
+    assert again.get_many("other", ["k1"]) == {"k1": "x"}
+
+
+def test_many_keys_are_fetched_in_batches(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    items = {f"k{i}": str(i) for i in range(1234)}
+    cache.put_many("t", items)
+    assert cache.get_many("t", items) == items
+
+
+def test_no_cache_remembers_nothing() -> None:
+    cache = Cache(None)
+    cache.put_many("t", {"k": "v"})
+    assert cache.get_many("t", ["k"]) == {}
+
+
+def test_digest_separates_its_parts() -> None:
+    assert digest("ab", "c") != digest("a", "bc")
+    assert digest("a") == digest("a")
