@@ -12,8 +12,9 @@ import datetime as dt
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+from .cache import Cache, code_tag, digest, memo
 from .errors import ContentError
 from .sources import Document
 
@@ -27,13 +28,13 @@ NEAR_TITLE = 0.85
 _WORD = re.compile(r"\w+")
 
 
-def review(documents: Iterable[Document], today: dt.date) -> list[ContentError]:
+def review(documents: Iterable[Document], today: dt.date, store: Cache | None = None) -> list[ContentError]:
     """Every warning for the profiles among ``documents``, in a stable order."""
     profiles = [d for d in documents if d.kind == "innovation"]
     warnings: list[ContentError] = []
     for doc in profiles:
         warnings += stale(doc, today) + repeated_title(doc)
-    warnings += near_duplicates(profiles)
+    warnings += near_duplicates(profiles, store)
     return sorted(warnings, key=ContentError.position)
 
 
@@ -57,7 +58,8 @@ def words(text: str) -> list[str]:
 
 def repeated_title(doc: Document) -> list[ContentError]:
     title, summary = str(doc.data.get("title", "")), str(doc.data.get("summary", ""))
-    new = [w for w in words(summary) if w not in set(words(title))]
+    in_title = set(words(title))
+    new = [w for w in words(summary) if w not in in_title]
     if len(new) >= MIN_NEW_WORDS:
         return []
     message = (
@@ -66,20 +68,26 @@ def repeated_title(doc: Document) -> list[ContentError]:
     return [doc.error(("summary",), message, severity="warning")]
 
 
-def near_duplicates(profiles: list[Document]) -> list[ContentError]:
+def near_duplicates(profiles: list[Document], store: Cache | None = None) -> list[ContentError]:
     """Profiles of one agency whose titles nearly match: a warning on each, naming the other."""
     by_agency: dict[str, list[Document]] = defaultdict(list)
     for doc in profiles:
         by_agency[str(doc.data.get("agency", ""))].append(doc)
     warnings: list[ContentError] = []
     for group in by_agency.values():
+        if len(group) < 2:
+            continue
         titles = [" ".join(words(str(d.data.get("title", "")))) for d in group]
-        for i, j in _similar_pairs(titles):
+        for i, j in memo(store, "near-titles", [titles], lambda t: digest(code_tag(), *t), _similar_pairs)[0]:
             warnings += [_duplicate(group[i], group[j]), _duplicate(group[j], group[i])]
     return warnings
 
 
-def _similar_pairs(titles: list[str]) -> Iterable[tuple[int, int]]:
+def _similar_pairs(titles: list[str]) -> list[tuple[int, int]]:
+    return list(_pairs(titles))
+
+
+def _pairs(titles: list[str]) -> Iterator[tuple[int, int]]:
     matcher = difflib.SequenceMatcher(autojunk=False)
     for j in range(1, len(titles)):
         matcher.set_seq2(titles[j])

@@ -159,24 +159,27 @@ def _missing(link: Link, path: str, addresses: set[str]) -> str:
 
 
 def heading_warnings(documents: Iterable[Document]) -> list[ContentError]:
+    return [warning for doc in documents for warning in headings_in(doc)]
+
+
+def headings_in(doc: Document) -> list[ContentError]:
     """Headings that go more than one level deeper than the one before.
 
     The page title is the only level-1 heading and a level-1 heading in a body
     becomes level 2 (katalog.markup), so a body starts below level 1.
     """
     warnings: list[ContentError] = []
-    for doc in documents:
-        previous = 1
-        for number, text in lines(doc):
-            m = _HEADING.match(text)
-            if not m:
-                continue
-            level = max(2, len(m[1]))
-            if level > previous + 1:
-                message = (
-                    f"heading level jumps from {'#' * previous} to {'#' * level}; use {'#' * (previous + 1)} "
-                    "(readers of screen readers move through a page by its headings)"
-                )
-                warnings.append(ContentError(doc.display, number, "body", message, m.start(1) + 1, "warning"))
-            previous = level
+    previous = 1
+    for number, text in lines(doc):
+        m = _HEADING.match(text)
+        if not m:
+            continue
+        level = max(2, len(m[1]))
+        if level > previous + 1:
+            message = (
+                f"heading level jumps from {'#' * previous} to {'#' * level}; use {'#' * (previous + 1)} "
+                "(readers of screen readers move through a page by its headings)"
+            )
+            warnings.append(ContentError(doc.display, number, "body", message, m.start(1) + 1, "warning"))
+        previous = level
     return warnings

@@ -9,6 +9,7 @@ newest and award-winning profiles) is computed here, once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -255,10 +256,8 @@ class Catalogue:
     by_award: dict[str, list[Innovation]] = field(default_factory=dict)
     children: dict[str, list[Agency]] = field(default_factory=dict)
     agencies_in: dict[str, list[Agency]] = field(default_factory=dict)
-    related: dict[str, tuple[Innovation, ...]] = field(default_factory=dict)
     by_year: dict[int, list[Innovation]] = field(default_factory=dict)
     by_island: dict[str, list[Innovation]] = field(default_factory=dict)
-    search_terms: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Build every reverse index in one pass, in the profiles' sorted order."""
@@ -291,7 +290,6 @@ class Catalogue:
                 agencies_in[agency.province.code].append(agency)
         self.children = dict(children)
         self.agencies_in = dict(agencies_in)
-        self.related = related_profiles(self.innovations, self.replications, self.by_sector)
         by_year: dict[int, list[Innovation]] = defaultdict(list)
         by_island: dict[str, list[Innovation]] = defaultdict(list)
         for item in self.innovations:
@@ -301,7 +299,16 @@ class Catalogue:
                 by_island[item.province.island_key].append(item)
         self.by_year = dict(sorted(by_year.items(), reverse=True))
         self.by_island = dict(by_island)
-        self.search_terms = {item.slug: search_terms(item, self.synonyms) for item in self.innovations}
+
+    # Derived for profile pages only, so computed when a build first renders one
+    # (before its workers fork), never by ``check``.
+    @functools.cached_property
+    def related(self) -> dict[str, tuple[Innovation, ...]]:
+        return related_profiles(self.innovations, self.replications, self.by_sector)
+
+    @functools.cached_property
+    def search_terms(self) -> dict[str, str]:
+        return {item.slug: search_terms(item, self.synonyms) for item in self.innovations}
 
     def newest(self, count: int) -> list[Innovation]:
         """Most recently reviewed first; ties by title so the order is stable."""

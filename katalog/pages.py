@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from . import routes
@@ -31,7 +32,12 @@ REDIRECT = "redirect.html"
 
 @dataclass(frozen=True)
 class Planned:
-    """One page to render: ``path`` is its address, ``source`` where it came from."""
+    """One page to render: ``path`` is its address, ``source`` where it came from.
+
+    ``derived`` adds to ``context`` what only rendering needs and the whole
+    catalogue computes (related profiles): ``check`` plans every page but
+    never pays for it.
+    """
 
     path: str
     template: str
@@ -40,10 +46,14 @@ class Planned:
     lang: str = ""
     in_sitemap: bool = True
     lastmod: dt.date | None = None
+    derived: Callable[[], dict[str, Any]] | None = None
 
     @property
     def file(self) -> str:
         return routes.output_file(self.path)
+
+    def full_context(self) -> dict[str, Any]:
+        return {**self.context, **self.derived()} if self.derived else self.context
 
 
 def plan(cat: Catalogue) -> list[Planned]:
@@ -259,8 +269,14 @@ def index_page(path: str, template: str, **context: Any) -> Planned:
 
 
 def profile(cat: Catalogue, item: Innovation) -> Planned:
-    context = _profile_context(cat, item)
-    return Planned(routes.innovation(item.slug), "innovation.html", item.source, context, lastmod=item.updated)
+    return Planned(
+        routes.innovation(item.slug),
+        "innovation.html",
+        item.source,
+        _profile_context(cat, item),
+        lastmod=item.updated,
+        derived=partial(_derived_context, cat, item),
+    )
 
 
 def translation(cat: Catalogue, item: Innovation, lang: str) -> Planned:
@@ -268,7 +284,13 @@ def translation(cat: Catalogue, item: Innovation, lang: str) -> Planned:
     source = item.source.removesuffix(".md") + f".{lang}.md"
     context = {**_profile_context(cat, item), "text": text}
     return Planned(
-        routes.innovation(item.slug, lang), "innovation.html", source, context, lang=lang, lastmod=text.updated
+        routes.innovation(item.slug, lang),
+        "innovation.html",
+        source,
+        context,
+        lang=lang,
+        lastmod=text.updated,
+        derived=partial(_derived_context, cat, item),
     )
 
 
@@ -277,10 +299,12 @@ def _profile_context(cat: Catalogue, item: Innovation) -> dict[str, Any]:
         "item": item,
         "origin": cat.by_slug.get(item.replicated_from),
         "replications": cat.replications.get(item.slug, ()),
-        "related": cat.related.get(item.slug, ()),
-        "search_terms": cat.search_terms.get(item.slug, ""),
         "every_profile": EVERY_PROFILE,
     }
+
+
+def _derived_context(cat: Catalogue, item: Innovation) -> dict[str, Any]:
+    return {"related": cat.related.get(item.slug, ()), "search_terms": cat.search_terms.get(item.slug, "")}
 
 
 def redirect(item: Innovation, alias: str) -> Planned:

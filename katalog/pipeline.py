@@ -148,8 +148,8 @@ def prepare(options: Options, store: Cache | None = None) -> Plan:
     )
     if problems:
         raise InvalidContentError(sorted(problems, key=ContentError.position))
-    warnings = advice.review(found.documents, options.today or config.today())
-    warnings += bodies.heading_warnings(doc for doc, _ in with_bodies)
+    warnings = advice.review(found.documents, options.today or config.today(), store)
+    warnings += _flat(memo(store, "headings", [doc for doc, _ in with_bodies], _key, bodies.headings_in))
     return Plan(cat, planned, copies, versions, sorted(warnings, key=ContentError.position))
 
 
@@ -160,6 +160,8 @@ def build(options: Options) -> Report:
     try:
         plan = prepare(options, store)
         cat = plan.catalogue
+        # Computed here, once, before the workers fork; not once in each of them.
+        _ = (cat.related, cat.search_terms)
         html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores)
         renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of)
         staging = output.Staging(options.out_dir)

@@ -107,7 +107,7 @@ class Renderer:
     def render(self, page: Planned) -> bytes:
         lang = page.lang or self.settings.language
         template = self.env.get_template(page.template)
-        html = template.render(page.context, t=self.strings[lang], lang=lang, page_path=page.path)
+        html = template.render(page.full_context(), t=self.strings[lang], lang=lang, page_path=page.path)
         return html.encode("utf-8")
 
 
