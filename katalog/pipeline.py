@@ -12,6 +12,7 @@ cache (``.cache/``) only saves time: a build without it writes the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from . import (
     search,
     sources,
 )
-from .cache import Cache, memo
+from .cache import Cache, code_tag, digest, memo
 from .config import DEFAULT_ASSETS, DEFAULT_CACHE, DEFAULT_OUTPUT, DEFAULT_TEMPLATES, settings_from
 from .errors import ContentError, InvalidContentError
 
@@ -154,10 +155,19 @@ def prepare(options: Options, store: Cache | None = None) -> Plan:
 
 
 def build(options: Options) -> Report:
-    """Check, render and write the whole site; nothing is written if any step fails."""
+    """Check, render and write the whole site; nothing is written if any step fails.
+
+    When every input (content, templates, assets, the generator's code, the
+    options and the date the checks use) is what the last build into the same
+    folder saw, and that folder still holds what it wrote, there is nothing to do.
+    """
     cores = parallel.workers(options.jobs)
     store = Cache(options.cache_dir)
     try:
+        inputs = _inputs(options)
+        last = store.get_objects(BUILDS, [str(options.out_dir.resolve())]).get(str(options.out_dir.resolve()))
+        if last and last[0] == inputs and last[1] == _listing(options.out_dir):
+            return Report(last[2], UNCHANGED if options.search else "", last[3], 0)
         plan = prepare(options, store)
         cat = plan.catalogue
         # Computed here, once, before the workers fork; not once in each of them.
@@ -173,9 +183,32 @@ def build(options: Options) -> Report:
         except BaseException:
             staging.discard()
             raise
+        done = (inputs, _listing(options.out_dir), len(plan.pages), plan.warnings)
+        store.put_objects(BUILDS, {str(options.out_dir.resolve()): done})
     finally:
         store.close()
     return Report(len(plan.pages), summary, plan.warnings, written)
+
+
+BUILDS = "builds"  # cache table: output folder → what its last build was made from
+UNCHANGED = "nothing changed since the last build"
+
+
+def _inputs(options: Options) -> str:
+    """A digest of everything a build reads, and of how it was asked to build."""
+    parts = [code_tag(), (options.today or config.today()).isoformat(), repr((options.base_url, options.search))]
+    for folder in (options.content_dir, options.templates_dir, options.assets_dir):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                parts += [path.relative_to(folder).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()]
+        parts.append("/")
+    return digest(*parts)
+
+
+def _listing(folder: Path) -> tuple[int, int]:
+    """How many files ``folder`` holds and their total size: enough to see that it was not touched."""
+    sizes = [p.stat().st_size for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    return len(sizes), sum(sizes)
 
 
 def _bodies(cat: model.Catalogue) -> list[str]:

@@ -65,7 +65,7 @@ def index(site: Path, indexed: list[str], store: Cache) -> str:
     return result.stdout
 
 
-REUSED = "no profile changed since the last build: its index was reused"
+REUSED = "the profiles are as an earlier build indexed them: its index was reused"
 
 
 def _fingerprint(site: Path, indexed: list[str]) -> str:

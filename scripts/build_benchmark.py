@@ -75,10 +75,11 @@ def tree_rss(root: int) -> int:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """(inode change time, size) of every file: what a run wrote shows up as a change."""
+    """(modification time, size) of every file: what a run wrote shows up as a change (a file
+    the build kept is a hard link to the previous one, with its time)."""
     if not folder.is_dir():
         return {}
-    return {str(p): (p.stat().st_ctime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
+    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
 
 
 def measure(argv: list[str], cwd: Path, out: Path) -> Figures:
@@ -121,6 +122,7 @@ def edit_template(project: Path) -> None:
 
 def run_size(profiles: int, scratch: Path) -> list[tuple[str, Figures]]:
     project, content, out = scratch / "project", scratch / "content", scratch / "public"
+    project.mkdir()
     for name in GENERATOR:
         source = ROOT / name
         if source.is_dir():

@@ -44,7 +44,8 @@ def test_build_prints_what_it_built(tmp_path: Path) -> None:
 
 
 def test_build_reports_the_search_index(tmp_path: Path) -> None:
-    code, out, _ = run("build", "--content", str(make_site(tmp_path)), "--out", str(tmp_path / "site"))
+    site = tmp_path / "site"
+    code, out, _ = run("build", "--content", str(make_site(tmp_path)), "--out", str(site), "--no-cache")
     assert code == 0
     assert "search: Indexed 2 languages; Indexed 3 pages" in out  # id and the en translation
 

@@ -111,5 +111,21 @@ def test_unchanged_files_are_the_previous_build_s_files(tmp_path: Path) -> None:
     content, out = make_site(tmp_path), tmp_path / "public"
     build(content, out, "--no-search")
     inode = (out / "tentang/index.html").stat().st_ino
+    (content / "innovations/beta.md").write_text(BETA + "\nSatu kalimat baru.\n")
     build(content, out, "--no-search")
     assert (out / "tentang/index.html").stat().st_ino == inode
+
+
+def test_nothing_changed_is_seen_without_rendering(tmp_path: Path) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out)
+    assert build(content, out).splitlines()[1] == "search: nothing changed since the last build"
+
+
+def test_an_output_touched_since_the_last_build_is_built_again(tmp_path: Path) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out, "--no-search")
+    before = tree(out)
+    (out / "tentang/index.html").unlink()
+    assert "(1 file written)" in build(content, out, "--no-search")
+    assert tree(out) == before
