@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import parallel
+
 Item = TypeVar("Item")
 Value = TypeVar("Value")
 FILE_NAME = "katalog.sqlite"
@@ -109,24 +111,17 @@ def memo(
     items: Sequence[Item],
     key_of: Callable[[Item], str],
     work: Callable[[Item], Value],
+    cores: int = 1,
 ) -> list[Value]:
     """``[work(item) for item in items]``, remembering each result under ``key_of(item)``.
 
     ``work`` must be a pure function of what the key covers; an empty key is
-    never cached.
+    never cached. What is not known yet is worked out on ``cores`` processes.
     """
     keys = [key_of(item) for item in items]
     known = store.get_objects(table, [k for k in keys if k]) if store else {}
-    fresh: dict[str, Value] = {}
-    results: list[Value] = []
-    for key, item in zip(keys, items, strict=True):
-        if key in known:
-            results.append(known[key])
-            continue
-        result = work(item)
-        results.append(result)
-        if key:
-            fresh[key] = result
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    done = dict(zip(missing, parallel.map_items(work, [items[i] for i in missing], cores), strict=True))
     if store:
-        store.put_objects(table, fresh)
-    return results
+        store.put_objects(table, {keys[i]: result for i, result in done.items() if keys[i]})
+    return [done[i] if i in done else known[key] for i, key in enumerate(keys)]

@@ -65,20 +65,21 @@ def check(
     templates_dir: Path = DEFAULT_TEMPLATES,
     today: dt.date | None = None,
     store: Cache | None = None,
+    cores: int = 1,
 ) -> sources.Sources:
     """Load and check everything; raise :class:`InvalidContentError` with all problems.
 
     The checks of one file alone (syntax, schema, unsafe Markdown) are pure
     functions of its text, so ``store`` keeps their results between runs.
     """
-    found = sources.scan(content_dir, store)
-    errors = list(found.errors) + _flat(memo(store, "schema", found.documents, _key, schema.check_document))
+    found = sources.scan(content_dir, store, cores)
+    errors = list(found.errors) + _flat(memo(store, "schema", found.documents, _key, schema.check_document, cores))
     invalid = {e.path for e in errors}
     site_language = _site_language(found)
     languages = [lang for lang in render.languages(templates_dir) if lang != site_language]
     errors += integrity.check(found, invalid, today or config.today(), languages)
     with_bodies = [d for d in found.documents if d.kind in bodies.BODY_KINDS]
-    errors += _flat(memo(store, "unsafe", with_bodies, _key, bodies.unsafe_in))
+    errors += _flat(memo(store, "unsafe", with_bodies, _key, bodies.unsafe_in, cores))
     errors += images.check(found, invalid)
     if errors:
         raise InvalidContentError(sorted(set(errors), key=ContentError.position))
@@ -129,7 +130,7 @@ def prepare(options: Options, store: Cache | None = None) -> Plan:
             return prepare(options, opened)
         finally:
             opened.close()
-    found = check(options.content_dir, options.templates_dir, options.today, store)
+    found = check(options.content_dir, options.templates_dir, options.today, store, parallel.workers(options.jobs))
     cat = catalogue(found, options)
     planned = pages.plan(cat)
     versions = output.file_hashes(cat.settings.assets_dir)

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .cache import Cache, code_tag, digest
+from .cache import Cache, code_tag, digest, memo
 from .errors import ContentError, Severity, field_path
 
 # PyYAML's C parser is several times faster; the pure-Python one is the fallback.
@@ -127,7 +127,7 @@ _Constructor.yaml_constructors = {
 }
 
 
-def scan(root: Path, store: Cache | None = None) -> Sources:
+def scan(root: Path, store: Cache | None = None, cores: int = 1) -> Sources:
     """Read the content folder ``root``; the result lists files in sorted order.
 
     A file whose text was parsed by a previous run of the same code is taken
@@ -138,18 +138,10 @@ def scan(root: Path, store: Cache | None = None) -> Sources:
         sources.errors.append(ContentError(str(root), 1, "", "content folder not found; pass --content DIR"))
         return sources
     texts = [t for path in _walk(root, sources) if (t := _read_file(root, path, sources)) is not None]
-    keys = [digest(code_tag(), t.display, t.kind, t.key, t.lang, t.text) for t in texts]
-    known = store.get_objects(CACHE_TABLE, keys) if store else {}
-    fresh: dict[str, tuple[Document | None, list[ContentError]]] = {}
-    for key, t in zip(keys, texts, strict=True):
-        if key not in known:
-            fresh[key] = _parse(t, key)
-        doc, errors = known.get(key) or fresh[key]
+    for doc, errors in memo(store, CACHE_TABLE, texts, _key, _parse, cores):
         sources.errors += errors
         if doc is not None:
             sources.documents.append(doc)
-    if store:
-        store.put_objects(CACHE_TABLE, fresh)
     for required in REQUIRED_FILES:
         if not (root / required).is_file():
             sources.errors.append(ContentError(_display(root, root / required), 1, "", f"missing file: {required}"))
@@ -292,7 +284,11 @@ def _read_text(path: Path, display: str, sources: Sources) -> str | None:
     return text.replace("\r\n", "\n")
 
 
-def _parse(t: _Text, key: str) -> tuple[Document | None, list[ContentError]]:
+def _key(t: _Text) -> str:
+    return digest(code_tag(), t.display, t.kind, t.key, t.lang, t.text)
+
+
+def _parse(t: _Text) -> tuple[Document | None, list[ContentError]]:
     """The document in ``t`` and the problems of its syntax (a pure function of ``t``)."""
     offset, body, body_line = 0, "", 0
     errors: list[ContentError] = []
@@ -312,7 +308,7 @@ def _parse(t: _Text, key: str) -> tuple[Document | None, list[ContentError]]:
     if parsed is None:
         return None, errors
     data, values, keys = parsed
-    return Document(t.kind, t.key, t.display, data, values, keys, offset + 1, body, body_line, t.lang, key), errors
+    return Document(t.kind, t.key, t.display, data, values, keys, offset + 1, body, body_line, t.lang, _key(t)), errors
 
 
 def _split_front_matter(text: str) -> tuple[str, str, int] | None:
