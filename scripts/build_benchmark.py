@@ -6,11 +6,11 @@ folder so that editing a template never touches the repository, and runs, each
 as a fresh process:
 
     cold build with search    no cache, empty output folder
-    cold build, no search     the same with --no-search
     rebuild, nothing changed  same content, output and cache kept
     rebuild, 1 profile edited one sentence added to one profile's body
     rebuild, template edited  one line added to templates/base.html
-    check                     build.py check
+    check (cache warm)        build.py check after those builds
+    check (no cache)          build.py check with the cache deleted
 
 and prints wall seconds, the peak memory of the whole process tree (Pagefind
 included; resident memory summed over every process, sampled every 20 ms),
@@ -19,6 +19,8 @@ files written (new or changed bytes) and the output's size.
 Run from the repository root (after ``./dev test`` has installed everything):
 
     .venv/bin/python scripts/build_benchmark.py [--profiles 3000 30000]
+
+(and last, ``cold build, no search``: the first case with --no-search).
 """
 
 from __future__ import annotations
@@ -137,15 +139,17 @@ def run_size(profiles: int, scratch: Path) -> list[tuple[str, Figures]]:
         shutil.rmtree(project / CACHE, ignore_errors=True)
         return measure([*build, *extra], project, out)
 
-    rows = [("cold build with search", cold()), ("cold build, no search", cold("--no-search"))]
-    cold()  # leaves a complete build with its cache for the rebuilds
+    rows = [("cold build with search", cold())]  # leaves a build and its cache for the rebuilds
     rows.append(("rebuild, nothing changed", measure(build, project, out)))
     edit_profile(content)
     rows.append(("rebuild, 1 profile edited", measure(build, project, out)))
     edit_template(project)
     rows.append(("rebuild, template edited", measure(build, project, out)))
     check = [sys.executable, "build.py", "check", "--content", str(content)]
-    rows.append(("check", measure(check, project, out)))
+    rows.append(("check (cache warm)", measure(check, project, out)))
+    shutil.rmtree(project / CACHE, ignore_errors=True)
+    rows.append(("check (no cache)", measure(check, project, out)))
+    rows.append(("cold build, no search", cold("--no-search")))
     return rows
 
 

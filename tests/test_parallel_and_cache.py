@@ -28,7 +28,7 @@ def test_run_gives_results_in_input_order_from_several_processes() -> None:
     per_chunk = parallel.run(_where, 3, 400, cores=2)
     results = [value for chunk in per_chunk for value, _ in chunk]
     assert results == [i * 3 for i in range(400)]
-    assert len({pid for chunk in per_chunk for _, pid in chunk}) == 2  # both workers did some
+    assert os.getpid() not in {pid for chunk in per_chunk for _, pid in chunk}  # worked in forked processes
 
 
 def test_small_jobs_and_one_core_run_in_this_process() -> None:
