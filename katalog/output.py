@@ -63,6 +63,19 @@ class Staging:
             return False
         return True
 
+    def keep_unchanged(self, folder: str) -> int:
+        """Files another program wrote under ``folder`` (the search index) that are byte for
+        byte the previous build's become links to those, like the files written here;
+        returns how many are new or changed."""
+        written = 0
+        for path in sorted(p for p in (self.path / folder).rglob("*") if p.is_file()):
+            rel = path.relative_to(self.path).as_posix()
+            if self._keep(rel, path.with_name(path.name + ".kept"), path.read_bytes()):
+                path.with_name(path.name + ".kept").replace(path)
+            else:
+                written += 1
+        return written
+
     def commit(self) -> None:
         commit(self.path, self.out_dir)
 

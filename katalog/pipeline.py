@@ -180,6 +180,7 @@ def build(options: Options) -> Report:
             written = sum(parallel.run(_render_pages, (renderer, plan.pages, staging), len(plan.pages), cores))
             written += _write_rest(cat, plan.copies, renderer, staging)
             summary = search.index(staging.path, _indexed(cat), store) if options.search else ""
+            written += staging.keep_unchanged(routes.SEARCH_BUNDLE) if options.search else 0
             staging.commit()
         except BaseException:
             staging.discard()

@@ -9,7 +9,7 @@ from pathlib import Path
 from katalog import markup
 from katalog.cache import Cache
 
-from .helpers import MINIMAL, make_site, run, tree
+from .helpers import MINIMAL, make_site, replace_in, run, tree
 
 ALPHA = (MINIMAL / "innovations/alpha.md").read_text()
 BETA = (MINIMAL / "innovations/beta.md").read_text()
@@ -129,3 +129,28 @@ def test_an_output_touched_since_the_last_build_is_built_again(tmp_path: Path) -
     (out / "tentang/index.html").unlink()
     assert "(1 file written)" in build(content, out, "--no-search")
     assert tree(out) == before
+
+
+def test_a_deleted_profile_s_pages_disappear(tmp_path: Path) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out, "--no-search")
+    (content / "innovations/beta.md").unlink()
+    for name in ("alpha.md", "alpha.en.md"):
+        replace_in(content / "innovations" / name, "(/inovasi/beta/)", "(/inovasi/)")
+    build(content, out, "--no-search")
+    assert not (out / "inovasi/beta").exists()
+    assert "/inovasi/beta/" not in (out / "sitemap.xml").read_text()
+    assert '"beta"' not in (out / "data/inovasi.json").read_text()
+
+
+def test_search_index_files_that_did_not_change_are_kept_too(tmp_path: Path) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out)
+    before = mtimes(out)
+    (content / "innovations/beta.md").write_text(BETA + "\nSatu kalimat baru tentang perpustakaan keliling.\n")
+    build(content, out)
+    after = mtimes(out)
+    fragments = [rel for rel in after if rel.startswith("pagefind/fragment/")]
+    kept = [rel for rel in fragments if before.get(rel) == after[rel]]
+    assert len(fragments) == 3  # alpha, its translation, beta
+    assert len(kept) == 2  # only beta's fragment is new
