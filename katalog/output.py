@@ -70,8 +70,11 @@ class Staging:
         written = 0
         for path in sorted(p for p in (self.path / folder).rglob("*") if p.is_file()):
             rel = path.relative_to(self.path).as_posix()
-            if self._keep(rel, path.with_name(path.name + ".kept"), path.read_bytes()):
-                path.with_name(path.name + ".kept").replace(path)
+            if self.previous and _same_file(self.previous / rel, path):
+                continue  # already the previous build's file (an index reused from the cache)
+            link = path.with_name(path.name + ".kept")
+            if self._keep(rel, link, path.read_bytes()):
+                link.replace(path)
             else:
                 written += 1
         return written
@@ -93,6 +96,13 @@ def commit(staging: Path, out_dir: Path) -> None:
     staging.replace(out_dir)
     if old.exists():
         shutil.rmtree(old)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
 
 
 def discard(staging: Path) -> None:

@@ -154,3 +154,13 @@ def test_search_index_files_that_did_not_change_are_kept_too(tmp_path: Path) -> 
     kept = [rel for rel in fragments if before.get(rel) == after[rel]]
     assert len(fragments) == 3  # alpha, its translation, beta
     assert len(kept) == 2  # only beta's fragment is new
+
+
+def test_a_change_elsewhere_reuses_the_index_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out)
+    (content / "pages/tentang.md").write_text((content / "pages/tentang.md").read_text() + "\nSatu kalimat lagi.\n")
+    stdout = build(content, out)
+    assert "its index was reused" in stdout
+    build(content, tmp_path / "fresh", "--no-cache")
+    assert tree(out) == tree(tmp_path / "fresh")  # no stray files, the same bytes as a build from nothing
