@@ -73,12 +73,12 @@ def near_duplicates(profiles: list[Document], store: Cache | None = None) -> lis
     by_agency: dict[str, list[Document]] = defaultdict(list)
     for doc in profiles:
         by_agency[str(doc.data.get("agency", ""))].append(doc)
+    groups = [group for group in by_agency.values() if len(group) > 1]
+    titles = [[" ".join(words(str(d.data.get("title", "")))) for d in group] for group in groups]
+    pairs = memo(store, "near-titles", titles, lambda t: digest(code_tag(), *t), _similar_pairs)
     warnings: list[ContentError] = []
-    for group in by_agency.values():
-        if len(group) < 2:
-            continue
-        titles = [" ".join(words(str(d.data.get("title", "")))) for d in group]
-        for i, j in memo(store, "near-titles", [titles], lambda t: digest(code_tag(), *t), _similar_pairs)[0]:
+    for group, found in zip(groups, pairs, strict=True):
+        for i, j in found:
             warnings += [_duplicate(group[i], group[j]), _duplicate(group[j], group[i])]
     return warnings
 

@@ -4,9 +4,9 @@ Converting Markdown is the costliest step of a build, and a pull request
 changes a handful of profiles out of thousands: remembering each conversion
 under a hash of its input (and of every setting that shapes the output) means
 an unchanged body is never converted twice. The cache lives outside the output
-folder (``.cache/`` beside the project by default), in one SQLite file that
-only the main process writes. Deleting it changes nothing but time: a missing
-or unreadable cache is an empty one.
+folder (``.cache/`` beside the project by default), in one SQLite file per
+version of the generator's code, which only the main process writes. Deleting
+it changes nothing but time: a missing or unreadable cache is an empty one.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from . import parallel
 
 Item = TypeVar("Item")
 Value = TypeVar("Value")
-FILE_NAME = "katalog.sqlite"
+FILE_PATTERN = "katalog-*.sqlite"
 _BATCH = 500  # keys per SQL query: below SQLite's limit on query parameters
 
 
@@ -56,7 +56,18 @@ class Cache:
         self.folder = folder
         self._db: sqlite3.Connection | None = None
         if folder is not None:
-            self._db = _open(folder / FILE_NAME)
+            self._db = _open(self.file_for(folder))
+
+    @staticmethod
+    def file_for(folder: Path) -> Path:
+        """One database per version of the code: every entry of an older one is stale,
+        so opening a new version deletes the old files rather than letting them grow."""
+        current = folder / FILE_PATTERN.replace("*", code_tag()[:16])
+        for old in folder.glob(FILE_PATTERN) if folder.is_dir() else []:
+            if old != current:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+        return current
 
     def get_objects(self, table: str, keys: Iterable[str]) -> dict[str, Any]:
         """Python values stored with :meth:`put_objects` (pickled: the cache is this machine's own)."""

@@ -11,8 +11,11 @@ cache (``.cache/``) only saves time: a build without it writes the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,6 +133,39 @@ def prepare(options: Options, store: Cache | None = None) -> Plan:
             return prepare(options, opened)
         finally:
             opened.close()
+    with _few_collections():
+        return _prepare(options, store)
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Build the model without Python's cycle collector walking it again and again.
+
+    Loading creates millions of long-lived, acyclic objects; every collection
+    would traverse all of them, which made ``check`` 2 to 4 times slower and
+    grow faster than the catalogue.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """Keep the objects that exist now out of cycle collections while workers run:
+    a collection in a forked worker would touch, and so copy, every shared page."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _prepare(options: Options, store: Cache) -> Plan:
     found = check(options.content_dir, options.templates_dir, options.today, store, parallel.workers(options.jobs))
     cat = catalogue(found, options)
     planned = pages.plan(cat)
@@ -171,13 +207,16 @@ def build(options: Options) -> Report:
             return Report(last[2], UNCHANGED if options.search else "", last[3], 0)
         plan = prepare(options, store)
         cat = plan.catalogue
-        # Computed here, once, before the workers fork; not once in each of them.
-        _ = (cat.related, cat.search_terms)
-        html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores)
+        with _few_collections():  # computed here, once, before the workers fork; not once in each
+            _ = (cat.related, cat.search_terms)
+        with _frozen():
+            html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores)
         renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of)
         staging = output.Staging(options.out_dir)
         try:
-            written = sum(parallel.run(_render_pages, (renderer, plan.pages, staging), len(plan.pages), cores))
+            with _frozen():
+                pages_written = parallel.run(_render_pages, (renderer, plan.pages, staging), len(plan.pages), cores)
+            written = sum(pages_written)
             written += _write_rest(cat, plan.copies, renderer, staging)
             summary = search.index(staging.path, _indexed(cat), store) if options.search else ""
             written += staging.keep_unchanged(routes.SEARCH_BUNDLE) if options.search else 0

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 from .errors import ContentError, field_path
 from .sources import Document
@@ -59,6 +60,10 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def _registry() -> Registry[Any]:
+    # jsonschema is imported when a document is first validated: a warm `check`
+    # takes every result from the cache and is spared a tenth of a second.
+    from referencing import Registry, Resource
+
     resources = [
         (schema["$id"], Resource.from_contents(schema))
         for schema in (load_schema(p.name.removesuffix(".schema.json")) for p in sorted(SCHEMA_DIR.glob("*.json")))
@@ -68,6 +73,8 @@ def _registry() -> Registry[Any]:
 
 @cache
 def validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(
         load_schema(name),
         registry=_registry(),

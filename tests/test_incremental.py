@@ -49,7 +49,7 @@ def test_deleting_the_cache_changes_nothing_but_time(tmp_path: Path) -> None:
 def test_a_damaged_cache_file_is_an_empty_cache(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     folder.mkdir()
-    (folder / "katalog.sqlite").write_bytes(b"not a database at all" * 100)
+    Cache.file_for(folder).write_bytes(b"not a database at all" * 100)
     html = markup.render_all(["## Judul\n\nTeks."], "/", Cache(folder), cores=1)
     assert html == {"## Judul\n\nTeks.": '<h2 id="judul">Judul</h2>\n<p>Teks.</p>'}
 

@@ -75,3 +75,12 @@ def test_no_cache_remembers_nothing() -> None:
 def test_digest_separates_its_parts() -> None:
     assert digest("ab", "c") != digest("a", "bc")
     assert digest("a") == digest("a")
+
+
+def test_a_cache_of_another_code_version_is_deleted_when_opened(tmp_path: Path) -> None:
+    old = tmp_path / "katalog-0123456789abcdef.sqlite"
+    old.write_bytes(b"entries of an older generator")
+    cache = Cache(tmp_path)
+    cache.put_many("t", {"k": "v"})
+    assert not old.exists()
+    assert [p.name for p in tmp_path.iterdir()] == [Cache.file_for(tmp_path).name]
