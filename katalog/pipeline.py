@@ -206,19 +206,13 @@ def build(options: Options) -> Report:
         if last and last[0] == inputs and last[1] == _listing(options.out_dir):
             return Report(last[2], UNCHANGED if options.search else "", last[3], 0)
         plan = prepare(options, store)
-        cat = plan.catalogue
-        with _few_collections():  # computed here, once, before the workers fork; not once in each
-            _ = (cat.related, cat.search_terms)
-        with _frozen():
-            html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores)
-        renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of)
         staging = output.Staging(options.out_dir)
         try:
-            with _frozen():
-                pages_written = parallel.run(_render_pages, (renderer, plan.pages, staging), len(plan.pages), cores)
-            written = sum(pages_written)
-            written += _write_rest(cat, plan.copies, renderer, staging)
-            summary = search.index(staging.path, _indexed(cat), store) if options.search else ""
+            written = _write_site(plan, staging, store, cores)
+            # The bodies' HTML and the Jinja environment (which holds reference
+            # cycles) go before Pagefind starts: its memory peaks while it runs.
+            gc.collect()
+            summary = search.index(staging.path, _indexed(plan.catalogue), store) if options.search else ""
             written += staging.keep_unchanged(routes.SEARCH_BUNDLE) if options.search else 0
             staging.commit()
         except BaseException:
@@ -250,6 +244,19 @@ def _listing(folder: Path) -> tuple[int, int]:
     """How many files ``folder`` holds and their total size: enough to see that it was not touched."""
     sizes = [p.stat().st_size for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
     return len(sizes), sum(sizes)
+
+
+def _write_site(plan: Plan, staging: output.Staging, store: Cache, cores: int) -> int:
+    """Every page, data file, image and copied file of the site; how many files were written."""
+    cat = plan.catalogue
+    with _few_collections():  # computed here, once, before the workers fork; not once in each
+        _ = (cat.related, cat.search_terms)
+    with _frozen():
+        html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores)
+    renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of)
+    with _frozen():
+        pages_written = parallel.run(_render_pages, (renderer, plan.pages, staging), len(plan.pages), cores)
+    return sum(pages_written) + _write_rest(cat, plan.copies, renderer, staging)
 
 
 def _bodies(cat: model.Catalogue) -> list[str]:
