@@ -75,22 +75,13 @@ def code_free_lines(doc: Document) -> Iterator[tuple[int, str]]:
 
 
 def links_in(doc: Document) -> list[Link]:
-    return list(links(doc))
-
-
-def links(doc: Document) -> Iterator[Link]:
+    """Every link and image of a body, where it is written."""
+    found: list[Link] = []
     for number, text in code_free_lines(doc):
-        for m in _INLINE.finditer(text):
-            yield Link(m[2], number, m.start(2) + 1, bool(m[1]))
-        for m in _REFERENCE.finditer(text):
-            yield Link(m[1], number, m.start(1) + 1, False)
-        for m in _HTML.finditer(text):
-            yield Link(m[2], number, m.start(2) + 1, m[1].lower() == "src")
-
-
-def check_unsafe(documents: Iterable[Document]) -> list[ContentError]:
-    """Scripts, event handlers and links other than http(s) and mailto in the bodies of ``documents``."""
-    return [error for doc in documents for error in unsafe_in(doc)]
+        found += [Link(m[2], number, m.start(2) + 1, bool(m[1])) for m in _INLINE.finditer(text)]
+        found += [Link(m[1], number, m.start(1) + 1, False) for m in _REFERENCE.finditer(text)]
+        found += [Link(m[2], number, m.start(2) + 1, m[1].lower() == "src") for m in _HTML.finditer(text)]
+    return found
 
 
 def unsafe_in(doc: Document) -> list[ContentError]:
@@ -107,7 +98,7 @@ def unsafe_in(doc: Document) -> list[ContentError]:
         for m in _HANDLER.finditer(text):
             message = f"event handler attribute {m[1]}= is not allowed; remove it ({NO_CODE})"
             errors.append(ContentError(doc.display, number, "body", message, m.start(1) + 1))
-    for link in links(doc):
+    for link in links_in(doc):
         scheme = _SCHEME.match(link.target)
         if scheme and scheme[0][:-1].lower() not in URL_SCHEMES:
             message = f"link {link.target[:60]} is not allowed; links in a body start with https://, http:// or mailto:"
@@ -156,10 +147,6 @@ def _missing(link: Link, path: str, addresses: set[str]) -> str:
     near = difflib.get_close_matches(path, addresses, n=1, cutoff=0.85)
     hint = f"did you mean /{near[0]}?" if near else "link to the address of a page of this site, e.g. /inovasi/"
     return f"link {link.target} goes to no page of this site; {hint}"
-
-
-def heading_warnings(documents: Iterable[Document]) -> list[ContentError]:
-    return [warning for doc in documents for warning in headings_in(doc)]
 
 
 def headings_in(doc: Document) -> list[ContentError]:

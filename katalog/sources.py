@@ -197,6 +197,7 @@ class _Text:
     display: str
     text: str
     is_markdown: bool
+    cache_key: str  # of the text and the code that reads it: the key of every per-file result
 
 
 def _read_file(root: Path, path: Path, sources: Sources) -> _Text | None:
@@ -215,7 +216,10 @@ def _read_file(root: Path, path: Path, sources: Sources) -> _Text | None:
         return None
     sources.present.add((kind, key))
     text = _read_text(path, display, sources)
-    return None if text is None else _Text(kind, key, lang, display, text, path.suffix == ".md")
+    if text is None:
+        return None
+    file_key = digest(code_tag(), display, kind, key, lang, text)
+    return _Text(kind, key, lang, display, text, path.suffix == ".md", file_key)
 
 
 def _classify(rel: tuple[str, ...]) -> tuple[str, str, str] | None:
@@ -285,7 +289,7 @@ def _read_text(path: Path, display: str, sources: Sources) -> str | None:
 
 
 def _key(t: _Text) -> str:
-    return digest(code_tag(), t.display, t.kind, t.key, t.lang, t.text)
+    return t.cache_key
 
 
 def _parse(t: _Text) -> tuple[Document | None, list[ContentError]]:
@@ -308,7 +312,8 @@ def _parse(t: _Text) -> tuple[Document | None, list[ContentError]]:
     if parsed is None:
         return None, errors
     data, values, keys = parsed
-    return Document(t.kind, t.key, t.display, data, values, keys, offset + 1, body, body_line, t.lang, _key(t)), errors
+    doc = Document(t.kind, t.key, t.display, data, values, keys, offset + 1, body, body_line, t.lang, t.cache_key)
+    return doc, errors
 
 
 def _split_front_matter(text: str) -> tuple[str, str, int] | None:

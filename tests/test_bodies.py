@@ -60,12 +60,12 @@ def test_missing_images_and_reference_and_html_links_are_found() -> None:
 def test_links_inside_code_are_not_links() -> None:
     body = "Tulis `[x](/tidak-ada/)` begini.\n\n```\n[y](/juga-tidak/)\n<script>x</script>\n```\n"
     assert link_errors(body) == []
-    assert bodies.check_unsafe([doc(body)]) == []
+    assert bodies.unsafe_in(doc(body)) == []
 
 
 def test_scripts_handlers_and_other_schemes_are_refused_with_their_place() -> None:
     body = '<script>x</script>\n<p onclick="x()">a</p>\n[b](javascript:alert(1)) [c](data:text/html,hi) [d](ftp://x/)\n'
-    found = [(e.line, e.column, e.message.split(";")[0]) for e in bodies.check_unsafe([doc(body)])]
+    found = [(e.line, e.column, e.message.split(";")[0]) for e in bodies.unsafe_in(doc(body))]
     assert found == [
         (10, 1, "raw HTML <script> is not allowed in a body"),
         (11, 4, "event handler attribute onclick= is not allowed"),
@@ -77,11 +77,11 @@ def test_scripts_handlers_and_other_schemes_are_refused_with_their_place() -> No
 
 def test_headings_that_skip_a_level_are_warnings() -> None:
     body = "## Latar Belakang\n\n#### Terlalu dalam\n\n## Inovasi\n\n### Cara kerja\n\n# Judul besar\n\n#### Lagi\n"
-    warnings = bodies.heading_warnings([doc(body)])
+    warnings = bodies.headings_in(doc(body))
     assert [(w.line, w.severity) for w in warnings] == [(12, "warning"), (20, "warning")]
     assert warnings[0].message.startswith("heading level jumps from ## to ####; use ###")
 
 
 def test_a_body_starting_below_level_two_is_a_skip_too() -> None:
-    (warning,) = bodies.heading_warnings([doc("### Mulai di tiga\n")])
+    (warning,) = bodies.headings_in(doc("### Mulai di tiga\n"))
     assert warning.message.startswith("heading level jumps from # to ###; use ##")
