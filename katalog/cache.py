@@ -33,10 +33,26 @@ PACKAGE = Path(__file__).resolve().parent
 
 @functools.cache
 def code_tag() -> str:
-    """A hash of the generator's own code and schemas: any change to them makes every
-    cached result stale, version number bumped or not (a developer's edit included)."""
+    """A hash of the generator's own code and schemas, and of the versions of the
+    libraries whose results are cached: any change to them makes every cached
+    result stale, version number bumped or not (a developer's edit included)."""
     files = sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".json") and p.is_file())
-    return digest(*(part for p in files for part in (p.relative_to(PACKAGE).as_posix(), p.read_text("utf-8"))))
+    versions = [f"{name}=={_version(name)}" for name in CACHED_LIBRARIES]
+    code = [part for p in files for part in (p.relative_to(PACKAGE).as_posix(), p.read_text("utf-8"))]
+    return digest(*versions, *code)
+
+
+# Libraries whose output is kept in the cache: parsing, schema checks, Markdown, sanitising.
+CACHED_LIBRARIES = ("pyyaml", "jsonschema", "jsonschema-rs", "markdown", "nh3")
+
+
+def _version(name: str) -> str:
+    from importlib import metadata  # only when code_tag is first needed
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def digest(*parts: str) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from importlib import metadata
 
 import markdown
 import nh3
@@ -128,11 +127,10 @@ def sanitise(html: str) -> str:
 def settings_tag(base_path: str) -> str:
     """Everything besides the text that shapes a body's HTML: a cached conversion is
     reused only while all of it is unchanged (any change to the generator's code,
-    a new Python-Markdown or nh3, or another base path makes every entry stale)."""
+    a new Python-Markdown or nh3 (both in ``code_tag``), or another base path makes
+    every entry stale)."""
     return digest(
         code_tag(),
-        markdown.__version__,
-        metadata.version("nh3"),
         repr(MARKDOWN_EXTENSIONS),
         repr(sorted(ALLOWED_TAGS)),
         repr(sorted((tag, sorted(attrs)) for tag, attrs in ALLOWED_ATTRIBUTES.items())),

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 
 from katalog import schema, sources
@@ -143,3 +144,43 @@ def test_the_editor_settings_map_every_yaml_file_to_its_schema() -> None:
     assert covered == {
         kind: f"{name}.schema.json" for kind, name in schema.SCHEMA_OF_KIND.items() if kind not in markdown_kinds
     }
+
+
+def corpus_documents() -> Iterator[sources.Document]:
+    """Every document of the shipped content, the test sites and the broken sites of tests/invalid/."""
+    folders = [PROJECT / "content", *sorted((PROJECT / "tests" / "invalid").glob("*/content"))]
+    folders += sorted(p for p in (PROJECT / "tests" / "sites").glob("*") if (p / "site.yml").is_file())
+    for folder in folders:
+        yield from sources.scan(folder).documents
+
+
+def test_the_fast_validator_passes_only_what_the_full_check_passes() -> None:
+    """A document the compiled validator passes skips the full check, so the two must agree
+    on it; over the shipped content and every broken site of the corpus."""
+    rejected = 0
+    for doc in corpus_documents():
+        name = schema.SCHEMA_OF_KIND[doc.kind]
+        full = [e.message for e in schema.validator(name).iter_errors(doc.data)]
+        if schema.is_valid(name, doc.data):
+            assert full == [], f"{doc.display}: the fast validator passed what fails: {full}"
+        else:
+            rejected += 1
+    assert rejected >= 25  # the corpus's schema cases reach the full check
+
+
+@pytest.mark.parametrize(
+    "value", ["2024-02-30", "2024-13-01", "2023-02-29", "2024-1-01", "24-01-01", "2024-01-01T00:00", "２０２４-01-01"]
+)
+def test_a_date_the_full_check_refuses_the_fast_one_refuses_too(value: str) -> None:
+    """Dates are where two validators' format checks could differ: each wrong date must
+    reach the full check, which words the message."""
+    data = {**yaml.safe_load(BASE), "updated": value}
+    assert list(schema.validator("innovation").iter_errors(data)), value
+    assert not schema.is_valid("innovation", data)
+    assert schema.is_valid("innovation", {**data, "updated": "2024-02-29"})
+
+
+def test_values_the_fast_validator_cannot_read_go_to_the_full_check() -> None:
+    data = {**yaml.safe_load(BASE), "title": b"binary"}
+    assert not schema.is_valid("innovation", data)
+    assert [e.message for e in schema.validator("innovation").iter_errors(data)] != []
