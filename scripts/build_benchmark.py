@@ -13,12 +13,21 @@ as a fresh process:
     check (no cache)          build.py check with the cache deleted
 
 and prints wall seconds, the peak memory of the whole process tree (Pagefind
-included; resident memory summed over every process, sampled every 20 ms),
-files written (new or changed bytes) and the output's size.
+included, sampled every 20 ms), files written (new or changed bytes) and the
+output's size. Memory is given twice: "peak MB" sums each process's
+proportional share (PSS: a page that forked workers share with their parent
+counts once, as the machine's memory sees it); "RSS MB" sums resident memory,
+which counts such a page once per process that maps it.
 
 Run from the repository root (after ``./dev test`` has installed everything):
 
-    .venv/bin/python scripts/build_benchmark.py [--profiles 3000 30000]
+    .venv/bin/python scripts/build_benchmark.py [--profiles 3000 30000] [--scratch DIR]
+
+The catalogue, the generator's copy and the site go in a temporary folder
+inside ``--scratch`` (default: the system's, see TMPDIR). Put it on the disk a
+project would live on: on some machines creating folders in /tmp is ten times
+slower than elsewhere, and a build creates one folder per page. Runs write
+bytecode (``__pycache__``) as a normal installation does.
 
 (and last, ``cold build, no search``: the first case with --no-search).
 """
@@ -48,14 +57,15 @@ CACHE = ".cache"  # the generator's cache folder, relative to its project folder
 @dataclass(frozen=True)
 class Figures:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # proportional set size, summed over the process tree
+    rss_mb: float  # resident set size, summed over the process tree
     written: int
     output_mb: float
     status: int
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and every process descended from it."""
+def tree_memory(root: int) -> tuple[int, int]:
+    """(PSS, RSS) in bytes of ``root`` and every process descended from it."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -65,15 +75,18 @@ def tree_rss(root: int) -> int:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [root]
+    pss = rss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_bytes().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
+            fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+        except (OSError, ValueError):
+            continue  # the process ended meanwhile
+        pss += int(fields.get("Pss", "0 kB").split()[0]) * 1024
+        rss += int(fields.get("Rss", "0 kB").split()[0]) * 1024
+    return pss, rss
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -86,15 +99,17 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 def measure(argv: list[str], cwd: Path, out: Path) -> Figures:
     before = snapshot(out)
-    peak = 0
+    peak = peak_rss = 0
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_rss
         while not done.is_set():
-            peak = max(peak, tree_rss(process.pid))
+            pss, rss = tree_memory(process.pid)
+            peak, peak_rss = max(peak, pss), max(peak_rss, rss)
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -108,7 +123,7 @@ def measure(argv: list[str], cwd: Path, out: Path) -> Figures:
     after = snapshot(out)
     written = sum(1 for path, stamp in after.items() if before.get(path) != stamp)
     size = sum(size for _, size in after.values())
-    return Figures(seconds, peak / 2**20, written, size / 2**20, process.returncode)
+    return Figures(seconds, peak / 2**20, peak_rss / 2**20, written, size / 2**20, process.returncode)
 
 
 def edit_profile(content: Path) -> None:
@@ -156,16 +171,20 @@ def run_size(profiles: int, scratch: Path) -> list[tuple[str, Figures]]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", type=int, nargs="+", default=[3000, 30000])
+    parser.add_argument("--scratch", type=Path, default=None, help="folder for the temporary files")
     args = parser.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     for profiles in args.profiles:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(dir=args.scratch) as tmp:
             rows = run_size(profiles, Path(tmp))
         print(f"\n{profiles:,} profiles")
-        print(f"{'case':<27} {'seconds':>8} {'peak MB':>8} {'written':>8} {'output MB':>10}")
+        print(f"{'case':<27} {'seconds':>8} {'peak MB':>8} {'RSS MB':>8} {'written':>8} {'output MB':>10}")
         for name, f in rows:
             flag = "" if f.status == 0 else f"  (exit {f.status})"
-            print(f"{name:<27} {f.seconds:>8.1f} {f.peak_mb:>8.0f} {f.written:>8} {f.output_mb:>10.1f}{flag}")
+            print(
+                f"{name:<27} {f.seconds:>8.1f} {f.peak_mb:>8.0f} {f.rss_mb:>8.0f} {f.written:>8} "
+                f"{f.output_mb:>10.1f}{flag}"
+            )
     return 0
 
 
