@@ -95,11 +95,28 @@ def links_in(doc: Document) -> list[Link]:
     return found
 
 
-def unsafe_in(doc: Document) -> list[ContentError]:
+@dataclass(frozen=True)
+class Findings:
+    """What the checks read from one body: unsafe markup, its links, heading jumps."""
+
+    unsafe: list[ContentError]
+    links: list[Link]
+    headings: list[ContentError]
+
+
+def examine(doc: Document) -> Findings:
+    """Everything the checks need from one body, found at once: one cache entry per
+    body, where reading three would cost more than scanning it again."""
+    found = links_in(doc)
+    return Findings(unsafe_in(doc, found), found, headings_in(doc))
+
+
+def unsafe_in(doc: Document, links: list[Link] | None = None) -> list[ContentError]:
     """Scripts, event handlers and links other than http(s) and mailto in a body.
 
     The sanitiser (katalog.markup) removes them whatever happens; this tells
     the editor, with the line, instead of letting the page silently differ.
+    ``links``: the body's links, when already found.
     """
     errors: list[ContentError] = []
     for number, text in code_free_lines(doc) if "<" in doc.body else ():
@@ -111,7 +128,7 @@ def unsafe_in(doc: Document) -> list[ContentError]:
         for m in _HANDLER.finditer(text):
             message = f"event handler attribute {m[1]}= is not allowed; remove it ({NO_CODE})"
             errors.append(ContentError(doc.display, number, "body", message, m.start(1) + 1))
-    for link in links_in(doc):
+    for link in links_in(doc) if links is None else links:
         scheme = _SCHEME.match(link.target)
         if scheme and scheme[0][:-1].lower() not in URL_SCHEMES:
             message = f"link {link.target[:60]} is not allowed; links in a body start with https://, http:// or mailto:"

@@ -69,32 +69,33 @@ def check(
     today: dt.date | None = None,
     store: Cache | None = None,
     cores: int = 1,
-) -> sources.Sources:
+) -> tuple[sources.Sources, dict[str, bodies.Findings]]:
     """Load and check everything; raise :class:`InvalidContentError` with all problems.
 
-    The checks of one file alone (syntax, schema, unsafe Markdown) are pure
-    functions of its text, so ``store`` keeps their results between runs.
+    Returns the sources and what each body holds (by document digest), which
+    the later checks of links and headings read. The checks of one file alone
+    (syntax, unsafe Markdown) are pure functions of its text, so ``store``
+    keeps their results between runs; schema checks are cheaper than a cache
+    lookup and always run.
     """
     found = sources.scan(content_dir, store, cores)
-    errors = list(found.errors) + _flat(memo(store, "schema", found.documents, _key, schema.check_document, cores))
+    errors = list(found.errors) + schema.check(found.documents)
     invalid = {e.path for e in errors}
     site_language = _site_language(found)
     languages = [lang for lang in render.languages(templates_dir) if lang != site_language]
     errors += integrity.check(found, invalid, today or config.today(), languages)
     with_bodies = [d for d in found.documents if d.kind in bodies.BODY_KINDS]
-    errors += _flat(memo(store, "unsafe", with_bodies, _key, bodies.unsafe_in, cores))
+    examined = memo(store, "bodies", with_bodies, _key, bodies.examine, cores)
+    findings = dict(zip(map(_key, with_bodies), examined, strict=True))
+    errors += [error for found_in in findings.values() for error in found_in.unsafe]
     errors += images.check(found, invalid)
     if errors:
         raise InvalidContentError(sorted(set(errors), key=ContentError.position))
-    return found
+    return found, findings
 
 
 def _key(doc: sources.Document) -> str:
     return doc.digest
-
-
-def _flat(lists: list[list[ContentError]]) -> list[ContentError]:
-    return [item for items in lists for item in items]
 
 
 def _site_language(found: sources.Sources) -> str:
@@ -166,7 +167,9 @@ def _frozen() -> Iterator[None]:
 
 
 def _prepare(options: Options, store: Cache) -> Plan:
-    found = check(options.content_dir, options.templates_dir, options.today, store, parallel.workers(options.jobs))
+    found, findings = check(
+        options.content_dir, options.templates_dir, options.today, store, parallel.workers(options.jobs)
+    )
     cat = catalogue(found, options)
     planned = pages.plan(cat)
     versions = output.file_hashes(cat.settings.assets_dir)
@@ -180,14 +183,13 @@ def _prepare(options: Options, store: Cache) -> Plan:
     problems += routes.check_redirects(found.of_kind("redirects"), {p.path for p in planned} - moved.keys(), moved)
     addresses = {p.path for p in planned} | {r for r, _ in copies + media} | set(routes.DATA_FILES)
     with_bodies = [(doc, address) for doc in found.documents if (address := routes.of_document(doc)) is not None]
-    found_links = memo(store, "links", [doc for doc, _ in with_bodies], _key, bodies.links_in)
     problems += bodies.check_links(
-        [(doc, address, links) for (doc, address), links in zip(with_bodies, found_links, strict=True)], addresses
+        [(doc, address, findings[doc.digest].links) for doc, address in with_bodies], addresses
     )
     if problems:
         raise InvalidContentError(sorted(problems, key=ContentError.position))
     warnings = advice.review(found.documents, options.today or config.today(), store)
-    warnings += _flat(memo(store, "headings", [doc for doc, _ in with_bodies], _key, bodies.headings_in))
+    warnings += [warning for doc, _ in with_bodies for warning in findings[doc.digest].headings]
     return Plan(cat, planned, copies, versions, sorted(warnings, key=ContentError.position))
 
 
