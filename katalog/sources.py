@@ -102,9 +102,17 @@ class Sources:
     present: set[tuple[str, str]] = field(default_factory=set)
     """(kind, key) of every file found, parsed or not, so that one broken file
     does not make every reference to it an error too."""
+    _by_kind: dict[str, list[Document]] = field(default_factory=dict, repr=False, compare=False)
+    _counted: list[Document] = field(default_factory=list, repr=False, compare=False)
 
     def of_kind(self, kind: str) -> list[Document]:
-        return [d for d in self.documents if d.kind == kind]
+        """The documents of one kind, in file order (grouped once: later stages ask often)."""
+        if self._counted != self.documents:  # a C loop of identity checks while unchanged
+            self._by_kind.clear()
+            for doc in self.documents:
+                self._by_kind.setdefault(doc.kind, []).append(doc)
+            self._counted = list(self.documents)
+        return list(self._by_kind.get(kind, []))
 
     def keys(self, kind: str) -> frozenset[str]:
         """Keys of every file of ``kind`` that exists, even if it could not be read."""
