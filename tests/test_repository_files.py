@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
-from katalog import schema
+from katalog import config, schema
 
 from .helpers import PROJECT, SHIPPED, make_site, run
 
@@ -415,3 +416,13 @@ def test_contributing_names_every_profile_field_and_the_required_ones() -> None:
     assert set(innovation["properties"]) - spans - quoted == set()
     (required,) = re.findall(r"Kolom wajib: ([^.]+)\.", text)
     assert set(re.findall(r"`(\w+)`", required)) == set(innovation["required"])
+
+
+@pytest.mark.parametrize("name", ["check.yml", "deploy.yml"])
+def test_workflows_keep_the_generator_cache_between_runs(name: str) -> None:
+    """Restored before the first build, so CI converts only the Markdown a change touched."""
+    flow = workflow(name)
+    (cache,) = action_steps(flow, "actions/cache")
+    assert cache["with"]["path"] == str(config.DEFAULT_CACHE.relative_to(config.PROJECT_DIR))
+    assert cache["with"]["restore-keys"] and cache["with"]["key"].startswith(cache["with"]["restore-keys"])
+    assert steps(flow).index(cache) < step_index(flow, "build.py")
