@@ -62,3 +62,45 @@ def test_converter_is_reset_between_documents(markup: Markup) -> None:
     first = markup.render("## Sama\n")
     second = markup.render("## Sama\n")
     assert first == second
+
+
+# Every marker an inline pattern needs, alone and together, in bodies like editors write.
+SAMPLES = [
+    "Baris satu  \nbaris dua",
+    "Dinas & warga: &amp; &#169; &copy;",
+    "<b>tebal</b>, <https://contoh.go.id>, <humas@contoh.go.id>, <!-- catatan -->",
+    "`kode *bukan miring*` dan \\*bintang\\* dan \\_garis\\_",
+    "![Foto](/media/a/foto.jpg) dan [acuan][1] dan [singkat]\n\n[1]: /inovasi/\n[singkat]: https://contoh.go.id",
+    "_miring_ **tebal** ***keduanya*** __garis__ nama_berkas_ini 5 * 3",
+    "[tautan](https://contoh.go.id 'judul') ![gambar tanpa tutup",
+    "* daftar\n* butir\n\n1. satu\n2. dua",
+    "| a | b |\n|---|:-:|\n| 1 | **2** |",
+    "```\n<script>x</script> [bukan](tautan)\n```",
+    "# Judul\n## Bagian *miring*\n### Lagi `kode`",
+    "Hanya _miring_ dan __tebal__ di sini",
+    "Teks polos tanpa tanda apa pun.",
+]
+
+
+def test_inline_patterns_left_out_for_a_body_never_change_its_html(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern is skipped only where its marker is absent, so the HTML must be what the
+    full set of patterns gives: over these samples and every body of the shipped content."""
+    from katalog import markup as module
+    from katalog import sources
+
+    from .helpers import SHIPPED
+
+    texts = SAMPLES + [doc.body for doc in sources.scan(SHIPPED).documents if doc.body]
+    fast = [Markup("/sub/").render(text) for text in texts]
+    monkeypatch.setattr(module, "INLINE_MARKERS", {})
+    full = [Markup("/sub/").render(text) for text in texts]
+    assert fast == full
+
+
+def test_a_body_without_markers_runs_no_pattern_that_needs_them() -> None:
+    markup = Markup("/")
+    plain = markup._converter("Teks polos.").inlinePatterns
+    rich = markup._converter("[a](/b) *c* `d` <e> &f;  \n![g](/h)").inlinePatterns
+    names = ("link", "em_strong", "html", "backtick", "entity", "linebreak", "image_link")
+    assert [name for name in names if name in plain] == []
+    assert [name for name in names if name in rich] == list(names)
