@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,17 +236,36 @@ def _inputs(options: Options) -> str:
     """A digest of everything a build reads, and of how it was asked to build."""
     parts = [code_tag(), (options.today or config.today()).isoformat(), repr((options.base_url, options.search))]
     for folder in (options.content_dir, options.templates_dir, options.assets_dir):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                parts += [path.relative_to(folder).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()]
+        for rel, entry in _files(folder):
+            with open(entry.path, "rb") as stream:  # noqa: PTH123 (os.scandir entries: see _files)
+                parts += [rel, hashlib.sha256(stream.read()).hexdigest()]
         parts.append("/")
     return digest(*parts)
 
 
 def _listing(folder: Path) -> tuple[int, int]:
     """How many files ``folder`` holds and their total size: enough to see that it was not touched."""
-    sizes = [p.stat().st_size for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    sizes = [entry.stat(follow_symlinks=False).st_size for _, entry in _files(folder)]
     return len(sizes), sum(sizes)
+
+
+def _files(folder: Path) -> list[tuple[str, os.DirEntry[str]]]:
+    """Every file under ``folder`` (relative POSIX path, its entry), sorted by path.
+
+    os.scandir, not pathlib: a site of 30,000 profiles has 80,000 files, and a
+    rebuild that finds nothing to do spends its time here.
+    """
+    found: list[tuple[str, os.DirEntry[str]]] = []
+    todo = [("", str(folder))] if folder.is_dir() else []
+    while todo:
+        prefix, path = todo.pop()
+        with os.scandir(path) as listing:
+            for entry in listing:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    found.append((prefix + entry.name, entry))
+    return sorted(found, key=lambda item: item[0])
 
 
 def _write_site(plan: Plan, staging: output.Staging, store: Cache, cores: int) -> int:
