@@ -1,10 +1,17 @@
 """Stage 6: write the site to disk without ever leaving a half-written one.
 
-Files go into a fresh staging folder beside the output folder; search indexes
-that folder; only then is it swapped in with two renames. A failed build
-removes its staging folder and leaves the previous site as it was. Files that
-did not change are hard links to the previous build's, so they keep their
+Files go into a staging folder beside the output folder; search indexes that
+folder; only then is it swapped in with renames. A failed build removes its
+staging folder and leaves the previous site as it was. Files that did not
+change are hard links to the previous build's, so they keep their
 modification time.
+
+The staging folder is not made from nothing each time: the site the last
+build replaced is kept (``.<out>.staging``) and brought up to date in place,
+because a site has a folder per page, and creating tens of thousands of
+folders and deleting as many cost more than rendering on a slow disk. A
+kept file is never written into (it may be a hard link to a live one): a
+changed file is written beside it and renamed over it.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import os
 import posixpath
 import shutil
 import stat
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -22,13 +30,14 @@ class OutputError(Exception):
 
 
 class Staging:
-    """A new site folder beside the output folder, swapped in by :meth:`commit`.
+    """The next site, beside the output folder, swapped in by :meth:`commit`.
 
     A file whose bytes are the same as in the previous build is a hard link to
     that build's file instead of a new copy, so it keeps its modification time:
     rsync and deploy tools that compare times skip it, and disk writes follow
     what changed, not the size of the catalogue. Safe to use from forked
-    workers: each writes its own files, and folders are created race-free.
+    workers: each writes its own files, and folders are created race-free;
+    the files workers wrote are named to :meth:`record` afterwards.
     """
 
     def __init__(self, out_dir: Path) -> None:
@@ -37,37 +46,36 @@ class Staging:
         self.out_dir = out_dir
         self.path = out_dir.parent / f".{out_dir.name}.staging"
         self.previous = out_dir if out_dir.is_dir() and is_build(out_dir) else None
-        if self.path.exists():
-            shutil.rmtree(self.path)
-        self.path.mkdir()
-        self._folders: set[Path] = {self.path}  # made by this process (each worker has its own)
+        self.written: set[str] = set()  # files of the new site named so far (this process)
+        self._stale = _reusable_files(self.path)  # files the kept tree holds; None: not reusable
+        if self._stale is None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path.mkdir()
+            self._stale = set()
 
     def write(self, rel: str, data: bytes) -> bool:
         """Put ``data`` at ``rel``; True if it was written, False if the previous file was kept."""
         target = safe_join(self.path, rel)
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
-        if self._keep(rel, target, data):
+        self.written.add(rel)
+        old = self.previous / rel if self.previous else None
+        if old is not None and _holds(old, data):
+            if not _same_file(old, target):
+                _place(target, _linker(old))
             return False
-        target.write_bytes(data)
+        _place(target, lambda path: path.write_bytes(data))
         return True
 
     def copy(self, rel: str, source: Path) -> bool:
         return self.write(rel, source.read_bytes())
 
-    def _keep(self, rel: str, target: Path, data: bytes) -> bool:
-        if self.previous is None:
-            return False
-        old = self.previous / rel
-        try:
-            found = old.lstat()
-            if not stat.S_ISREG(found.st_mode) or found.st_size != len(data) or old.read_bytes() != data:
-                return False
-            os.link(old, target)
-        except OSError:  # no such file, or a file system without hard links: write it
-            return False
-        return True
+    def record(self, rels: Iterable[str]) -> None:
+        """Files of the new site written by other processes (forked workers)."""
+        self.written.update(rels)
+
+    def clear(self, folder: str) -> None:
+        """Empty ``folder`` for a program that writes into it (Pagefind): it must not
+        find, and write into, the kept tree's files, which may be links to live ones."""
+        shutil.rmtree(safe_join(self.path, folder), ignore_errors=True)
 
     def keep_unchanged(self, folder: str) -> int:
         """Files another program wrote under ``folder`` (the search index) that are byte for
@@ -76,24 +84,111 @@ class Staging:
         written = 0
         for path in sorted(p for p in (self.path / folder).rglob("*") if p.is_file()):
             rel = path.relative_to(self.path).as_posix()
-            if self.previous and _same_file(self.previous / rel, path):
+            self.written.add(rel)
+            old = self.previous / rel if self.previous else None
+            if old is None or _same_file(old, path):
+                written += old is None
                 continue  # already the previous build's file (an index reused from the cache)
-            link = path.with_name(path.name + ".kept")
-            if self._keep(rel, link, path.read_bytes()):
-                link.replace(path)
+            if _holds(old, path.read_bytes()):
+                _place(path, _linker(old))
             else:
                 written += 1
         return written
 
     def commit(self) -> None:
+        """Remove what the new site no longer holds, then swap it in; the replaced site
+        is kept as the next build's staging folder."""
+        for rel in sorted((self._stale or set()) - self.written, reverse=True):
+            _remove(self.path, rel)
         commit(self.path, self.out_dir)
 
     def discard(self) -> None:
         discard(self.path)
 
 
+def _reusable_files(folder: Path) -> set[str] | None:
+    """Every file (relative path) of a kept staging folder, or None when there is none to
+    reuse or it holds anything a build never makes (a symbolic link): it is then rebuilt."""
+    if not folder.is_dir() or folder.is_symlink():
+        return None
+    found: set[str] = set()
+    todo = [("", str(folder))]
+    while todo:
+        prefix, path = todo.pop()
+        with os.scandir(path) as listing:
+            for entry in listing:
+                if entry.is_symlink():
+                    return None
+                if entry.is_dir():
+                    todo.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    found.add(prefix + entry.name)
+    return found
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the regular file ``path`` holds exactly ``data``."""
+    try:
+        found = path.lstat()
+        return stat.S_ISREG(found.st_mode) and found.st_size == len(data) and path.read_bytes() == data
+    except OSError:  # no such file
+        return False
+
+
+def _linker(source: Path) -> Callable[[Path], object]:
+    """Make a path a hard link to ``source``."""
+    return lambda path: os.link(source, path)
+
+
+def _place(target: Path, make: Callable[[Path], object]) -> None:
+    """Create ``target`` with ``make(path)``; an existing file is replaced by renaming a new
+    one over it (never written into: it may be a hard link to a live file). Missing
+    folders are made, and a folder or file in the way of the new path is removed."""
+    try:
+        existing = target.lstat()
+    except FileNotFoundError:
+        existing = None
+    except NotADirectoryError:  # a file where a folder of the path should be
+        _clear_way(target)
+        existing = None
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        shutil.rmtree(target)
+        existing = None
+    if existing is None:
+        try:
+            make(target)
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            make(target)
+        return
+    partial = target.with_name(f".{target.name}.{os.getpid()}.new")
+    make(partial)
+    partial.replace(target)
+
+
+def _clear_way(target: Path) -> None:
+    """Remove the file that sits where one of ``target``'s folders must be."""
+    for parent in reversed(target.parents):
+        if parent.is_file() or parent.is_symlink():
+            parent.unlink()
+            return
+
+
+def _remove(root: Path, rel: str) -> None:
+    """Remove a file the new site no longer has, and its folders under ``root`` once empty."""
+    path = root / rel
+    path.unlink(missing_ok=True)
+    for parent in path.parents:
+        if parent == root:
+            return
+        try:
+            parent.rmdir()
+        except OSError:  # not empty
+            return
+
+
 def commit(staging: Path, out_dir: Path) -> None:
-    """Swap the staged site in place of the old one."""
+    """Swap the staged site in place of the old one; the old one becomes the staging folder."""
     old = out_dir.parent / f".{out_dir.name}.old"
     if old.exists():
         shutil.rmtree(old)
@@ -101,7 +196,7 @@ def commit(staging: Path, out_dir: Path) -> None:
         out_dir.replace(old)
     staging.replace(out_dir)
     if old.exists():
-        shutil.rmtree(old)
+        old.replace(staging)
 
 
 def _same_file(a: Path, b: Path) -> bool:

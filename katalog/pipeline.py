@@ -215,6 +215,8 @@ def build(options: Options) -> Report:
             # The bodies' HTML and the Jinja environment (which holds reference
             # cycles) go before Pagefind starts: its memory peaks while it runs.
             gc.collect()
+            if options.search:
+                staging.clear(routes.SEARCH_BUNDLE)
             summary = search.index(staging.path, _indexed(plan.catalogue), store) if options.search else ""
             written += staging.keep_unchanged(routes.SEARCH_BUNDLE) if options.search else 0
             staging.commit()
@@ -278,6 +280,7 @@ def _write_site(plan: Plan, staging: output.Staging, store: Cache, cores: int) -
     renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of)
     with _frozen():
         pages_written = parallel.run(_render_pages, (renderer, plan.pages, staging), len(plan.pages), cores)
+    staging.record(page.file for page in plan.pages)  # written by the workers
     return sum(pages_written) + _write_rest(cat, plan.copies, renderer, staging)
 
 

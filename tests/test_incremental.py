@@ -164,3 +164,55 @@ def test_a_change_elsewhere_reuses_the_index_and_leaves_nothing_behind(tmp_path:
     assert "its index was reused" in stdout
     build(content, tmp_path / "fresh", "--no-cache")
     assert tree(out) == tree(tmp_path / "fresh")  # no stray files, the same bytes as a build from nothing
+
+
+# --- the replaced site is kept and brought up to date by the next build ------------------------
+
+
+def test_builds_that_reuse_the_replaced_site_equal_a_build_from_nothing(tmp_path: Path) -> None:
+    """Build 3 updates the site build 1 made (kept as the staging folder): a profile changed
+    in build 2 and back in build 3, one deleted, one added, search dropped and restored."""
+    content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
+    staging = tmp_path / ".public.staging"
+    build(content, out, "--cache", str(cache))
+    replace_in(content / "innovations/alpha.md", "Alpha Sehat", "Alpha Baru")
+    build(content, out, "--cache", str(cache), "--no-search")
+    assert staging.is_dir() and not (out / "pagefind").exists()
+    replace_in(content / "innovations/alpha.md", "Alpha Baru", "Alpha Sehat")
+    (content / "innovations/gamma.md").write_text(BETA.replace("Beta", "Gamma").replace("aliases:", "x-aliases:"))
+    build(content, out, "--cache", str(cache))
+    fresh = tmp_path / "fresh"
+    build(content, fresh, "--no-cache")
+    assert tree(out) == tree(fresh)
+
+
+def test_a_build_never_writes_into_the_live_site(tmp_path: Path) -> None:
+    """Kept files are hard links to live ones: a changed file must be renamed over its
+    link, never written into. The site build 2 replaced, untouched, is build 3's staging."""
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out)
+    replace_in(content / "innovations/beta.md", "status: pilot", "status: active")
+    build(content, out)
+    live = tree(out)
+    replace_in(content / "innovations/alpha.md", "Alpha Sehat", "Alpha Baru")
+    build(content, out)
+    assert tree(tmp_path / ".public.staging") == live
+    assert tree(out) != live
+
+
+def test_a_staging_folder_holding_a_link_is_rebuilt_not_followed(tmp_path: Path) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out, "--no-search")
+    replace_in(content / "innovations/beta.md", "status: pilot", "status: active")
+    build(content, out, "--no-search")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    staging = tmp_path / ".public.staging"
+    (staging / "inovasi").rename(tmp_path / "moved")
+    (staging / "inovasi").symlink_to(outside, target_is_directory=True)
+    replace_in(content / "innovations/alpha.md", "Alpha Sehat", "Alpha Baru")
+    build(content, out, "--no-search")
+    assert list(outside.iterdir()) == []
+    fresh = tmp_path / "fresh"
+    build(content, fresh, "--no-search")
+    assert tree(out) == tree(fresh)
