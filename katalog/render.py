@@ -85,6 +85,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # templates do not change during a build: no file check per page
         )
         self.env.globals.update(
             site=settings,
