@@ -49,8 +49,7 @@ class Staging:
         self.written: set[str] = set()  # files of the new site named so far (this process)
         self._stale = _reusable_files(self.path)  # files the kept tree holds; None: not reusable
         if self._stale is None:
-            shutil.rmtree(self.path, ignore_errors=True)
-            self.path.mkdir()
+            _reset(self.path)
             self._stale = set()
 
     def write(self, rel: str, data: bytes) -> bool:
@@ -59,8 +58,8 @@ class Staging:
         self.written.add(rel)
         old = self.previous / rel if self.previous else None
         if old is not None and _holds(old, data):
-            if not _same_file(old, target):
-                _place(target, _linker(old))
+            if not _same_file(old, target) and not _link(old, target):
+                _place(target, lambda path: path.write_bytes(data))
             return False
         _place(target, lambda path: path.write_bytes(data))
         return True
@@ -86,12 +85,9 @@ class Staging:
             rel = path.relative_to(self.path).as_posix()
             self.written.add(rel)
             old = self.previous / rel if self.previous else None
-            if old is None or _same_file(old, path):
-                written += old is None
+            if old is not None and _same_file(old, path):
                 continue  # already the previous build's file (an index reused from the cache)
-            if _holds(old, path.read_bytes()):
-                _place(path, _linker(old))
-            else:
+            if old is None or not (_holds(old, path.read_bytes()) and _link(old, path)):
                 written += 1
         return written
 
@@ -135,9 +131,22 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _linker(source: Path) -> Callable[[Path], object]:
-    """Make a path a hard link to ``source``."""
-    return lambda path: os.link(source, path)
+def _reset(folder: Path) -> None:
+    """``folder`` as a new, empty folder, whatever was there."""
+    if folder.is_symlink() or folder.is_file():
+        folder.unlink()
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+
+
+def _link(source: Path, target: Path) -> bool:
+    """Make ``target`` a hard link to ``source``; False where the file system has none
+    (the caller then writes the bytes)."""
+    try:
+        _place(target, lambda path: os.link(source, path))
+    except OSError:
+        return False
+    return True
 
 
 def _place(target: Path, make: Callable[[Path], object]) -> None:

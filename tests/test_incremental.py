@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from katalog import markup
+import pytest
+
+from katalog import markup, output, pipeline
 from katalog.cache import Cache
 
 from .helpers import MINIMAL, make_site, replace_in, run, tree
@@ -215,4 +217,26 @@ def test_a_staging_folder_holding_a_link_is_rebuilt_not_followed(tmp_path: Path)
     assert list(outside.iterdir()) == []
     fresh = tmp_path / "fresh"
     build(content, fresh, "--no-search")
+    assert tree(out) == tree(fresh)
+
+
+def test_without_hard_links_every_file_is_written_and_the_site_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some file systems (FAT, some network shares) have no hard links: kept files are then copies."""
+
+    def refuse(*_: object) -> None:
+        raise PermissionError("hard links not supported here")
+
+    monkeypatch.setattr(output.os, "link", refuse)
+    content, out = make_site(tmp_path), tmp_path / "public"
+    options = pipeline.Options(content, out, cache_dir=tmp_path / "cache", jobs=1)
+    pipeline.build(options)
+    replace_in(content / "innovations/alpha.md", "Alpha Sehat", "Alpha Baru")
+    pipeline.build(options)
+    replace_in(content / "innovations/beta.md", "status: pilot", "status: active")
+    pipeline.build(options)
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    build(content, fresh, "--no-cache")
     assert tree(out) == tree(fresh)
