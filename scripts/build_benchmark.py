@@ -66,13 +66,18 @@ class Figures:
 
 
 def tree_pids(root: int) -> list[int]:
-    """``root`` and every process descended from it."""
+    """``root`` and every process descended from it.
+
+    Only processes numbered from ``root`` up are read (Linux numbers new
+    processes upwards, so a build's children come after it), so that sampling
+    50 times a second costs the measured build as little as possible.
+    """
     children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) < root:
             continue
         try:
-            ppid = int((entry / "stat").read_bytes().rsplit(b")", 1)[1].split()[1])
+            ppid = int(Path(entry.path, "stat").read_bytes().rsplit(b")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry.name))
@@ -96,9 +101,8 @@ def tree_rss(pids: list[int]) -> int:
 
 
 def tree_pss(pids: list[int]) -> int:
-    """Proportional set size summed over ``pids``. Reading it walks the process's page
-    tables and holds its memory lock, so it is sampled less often than RSS: sampled
-    every 20 ms, it slowed the measured builds down by half."""
+    """Proportional set size summed over ``pids``. Reading it makes the kernel walk each
+    process's page tables, so it is sampled every 200 ms, RSS (from statm) every 20 ms."""
     total = 0
     for pid in pids:
         try:
@@ -114,9 +118,13 @@ def tree_pss(pids: list[int]) -> int:
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     """(modification time, size) of every file: what a run wrote shows up as a change (a file
     the build kept is a hard link to the previous one, with its time)."""
-    if not folder.is_dir():
-        return {}
-    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
+    found: dict[str, tuple[int, int]] = {}
+    for top, _, files in os.walk(folder):  # not pathlib: 80,000 files at 30,000 profiles
+        for name in files:
+            path = f"{top}/{name}"
+            info = os.stat(path)  # noqa: PTH116
+            found[path] = (info.st_mtime_ns, info.st_size)
+    return found
 
 
 def measure(argv: list[str], cwd: Path, out: Path) -> Figures:
