@@ -13,8 +13,10 @@ as a fresh process:
     check (no cache)          build.py check with the cache deleted
 
 and prints wall seconds, the peak memory of the whole process tree (Pagefind
-included; RSS sampled every 20 ms, PSS every 200 ms), files written (new or changed bytes) and the
-output's size. Memory is given twice: "peak MB" sums each process's
+included; RSS sampled every 20 ms, PSS every 200 ms), files written (new or changed bytes), the
+output's size, and "steal": the share of the machine's CPU time its hypervisor
+took while the case ran (on a shared virtual machine the same case can take
+twice as long from one hour to the next; this says when). Memory is given twice: "peak MB" sums each process's
 proportional share (PSS: a page that forked workers share with their parent
 counts once, as the machine's memory sees it); "RSS MB" sums resident memory,
 which counts such a page once per process that maps it.
@@ -63,6 +65,31 @@ class Figures:
     written: int
     output_mb: float
     status: int
+    steal: float  # share of the machine's CPU time the hypervisor took meanwhile
+
+
+def reference_ms() -> float:
+    """Milliseconds one core takes to convert a fixed 700-word Markdown text, median of
+    five rounds: the same code on the same machine, so it shows how fast the machine
+    is at the moment; divide a case's seconds by it to compare runs."""
+    import markdown  # the generator's own dependency; only this figure needs it here
+
+    words = " ".join(f"kata{i % 97} layanan *publik* [tautan](https://contoh.go.id/{i})" for i in range(40))
+    text = "\n\n".join(["## Latar Belakang", words, "- satu\n- dua\n- tiga", "| a | b |\n|---|---|\n| 1 | 2 |"] * 3)
+    converter = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code", "toc"])
+    rounds = []
+    for _ in range(5):
+        start = time.process_time()
+        for _ in range(40):
+            converter.reset().convert(text)
+        rounds.append((time.process_time() - start) / 40 * 1000)
+    return sorted(rounds)[2]
+
+
+def cpu_times() -> tuple[int, int]:
+    """(all CPU time, time stolen by the hypervisor) since boot, in ticks, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(values[:8]), values[7]  # user nice system idle iowait irq softirq steal
 
 
 def tree_pids(root: int) -> list[int]:
@@ -131,6 +158,7 @@ def measure(argv: list[str], cwd: Path, out: Path) -> Figures:
     before = snapshot(out)
     peak = peak_rss = 0
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    total_before, steal_before = cpu_times()
     start = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     done = threading.Event()
@@ -157,7 +185,9 @@ def measure(argv: list[str], cwd: Path, out: Path) -> Figures:
     after = snapshot(out)
     written = sum(1 for path, stamp in after.items() if before.get(path) != stamp)
     size = sum(size for _, size in after.values())
-    return Figures(seconds, peak / 2**20, peak_rss / 2**20, written, size / 2**20, process.returncode)
+    total_after, steal_after = cpu_times()
+    steal = (steal_after - steal_before) / max(1, total_after - total_before)
+    return Figures(seconds, peak / 2**20, peak_rss / 2**20, written, size / 2**20, process.returncode, steal)
 
 
 def edit_profile(content: Path) -> None:
@@ -209,15 +239,17 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     for profiles in args.profiles:
+        reference = reference_ms()
         with tempfile.TemporaryDirectory(dir=args.scratch) as tmp:
             rows = run_size(profiles, Path(tmp))
-        print(f"\n{profiles:,} profiles")
-        print(f"{'case':<27} {'seconds':>8} {'peak MB':>8} {'RSS MB':>8} {'written':>8} {'output MB':>10}")
+        after = reference_ms()
+        print(f"\n{profiles:,} profiles (reference: {reference:.1f} ms per Markdown text before, {after:.1f} after)")
+        print(f"{'case':<27} {'seconds':>8} {'peak MB':>8} {'RSS MB':>8} {'written':>8} {'output MB':>10} {'steal':>6}")
         for name, f in rows:
             flag = "" if f.status == 0 else f"  (exit {f.status})"
             print(
                 f"{name:<27} {f.seconds:>8.1f} {f.peak_mb:>8.0f} {f.rss_mb:>8.0f} {f.written:>8} "
-                f"{f.output_mb:>10.1f}{flag}"
+                f"{f.output_mb:>10.1f} {f.steal:>6.0%}{flag}"
             )
     return 0
 
