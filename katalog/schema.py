@@ -95,7 +95,8 @@ def fast_validator(name: str) -> jsonschema_rs.Validator:
     import jsonschema_rs
 
     registry = jsonschema_rs.Registry([(schema["$id"], schema) for schema in (load_schema(n) for n in _schema_names())])
-    return jsonschema_rs.validator_for(load_schema(name), registry=registry, validate_formats=True)
+    # offline: a reference outside the registry is an error here, never a download
+    return jsonschema_rs.validator_for(load_schema(name), registry=registry, validate_formats=True, offline=True)
 
 
 def _schema_names() -> list[str]:
