@@ -91,11 +91,17 @@ class Staging:
                 written += 1
         return written
 
-    def commit(self) -> None:
-        """Remove what the new site no longer holds, then swap it in; the replaced site
-        is kept as the next build's staging folder."""
+    def prune(self) -> None:
+        """Remove the kept tree's files that the new site does not have. Before the
+        search indexes the folder: it would index a deleted profile's page."""
         for rel in sorted((self._stale or set()) - self.written, reverse=True):
             _remove(self.path, rel)
+        self._stale = set()
+
+    def commit(self) -> None:
+        """Swap the new site in (pruned first); the replaced site is kept as the next
+        build's staging folder."""
+        self.prune()
         commit(self.path, self.out_dir)
 
     def discard(self) -> None:

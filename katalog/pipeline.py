@@ -215,6 +215,7 @@ def build(options: Options) -> Report:
             # The bodies' HTML and the Jinja environment (which holds reference
             # cycles) go before Pagefind starts: its memory peaks while it runs.
             gc.collect()
+            staging.prune()  # a kept page of a deleted profile must not be indexed
             if options.search:
                 staging.clear(routes.SEARCH_BUNDLE)
             summary = search.index(staging.path, _indexed(plan.catalogue), store) if options.search else ""

@@ -4,6 +4,7 @@ rewrites only the files it touches (issue 6)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -172,20 +173,34 @@ def test_a_change_elsewhere_reuses_the_index_and_leaves_nothing_behind(tmp_path:
 
 
 def test_builds_that_reuse_the_replaced_site_equal_a_build_from_nothing(tmp_path: Path) -> None:
-    """Build 3 updates the site build 1 made (kept as the staging folder): a profile changed
-    in build 2 and back in build 3, one deleted, one added, search dropped and restored."""
+    """Each build updates the site the one before it replaced (kept as the staging folder):
+    it must drop a deleted profile's pages and a search index no longer wanted, and bring
+    back what changed and changed back."""
     content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
-    staging = tmp_path / ".public.staging"
-    build(content, out, "--cache", str(cache))
+    gamma = content / "innovations/gamma.md"
+    gamma.write_text(BETA.replace("Beta", "Gamma").replace("aliases:", "x-aliases:"))
+
+    def same_as_fresh(*extra: str) -> None:
+        fresh = tmp_path / "fresh"
+        build(content, fresh, "--no-cache", *extra)
+        assert tree(out) == tree(fresh)
+        shutil.rmtree(fresh)
+
+    build(content, out, "--cache", str(cache))  # 1: gamma, search
     replace_in(content / "innovations/alpha.md", "Alpha Sehat", "Alpha Baru")
-    build(content, out, "--cache", str(cache), "--no-search")
-    assert staging.is_dir() and not (out / "pagefind").exists()
+    build(content, out, "--cache", str(cache), "--no-search")  # 2: build 1's site is kept
+    assert (tmp_path / ".public.staging" / "inovasi" / "gamma").is_dir()
     replace_in(content / "innovations/alpha.md", "Alpha Baru", "Alpha Sehat")
-    (content / "innovations/gamma.md").write_text(BETA.replace("Beta", "Gamma").replace("aliases:", "x-aliases:"))
-    build(content, out, "--cache", str(cache))
-    fresh = tmp_path / "fresh"
-    build(content, fresh, "--no-cache")
-    assert tree(out) == tree(fresh)
+    gamma.unlink()
+    build(content, out, "--cache", str(cache))  # 3: updates build 1's site, gamma and all
+    same_as_fresh()
+    replace_in(content / "innovations/beta.md", "status: pilot", "status: active")
+    build(content, out, "--cache", str(cache), "--no-search")  # 4: updates build 2's site
+    same_as_fresh("--no-search")
+    replace_in(content / "innovations/beta.md", "status: active", "status: pilot")
+    build(content, out, "--cache", str(cache), "--no-search")  # 5: build 3's site, its index too
+    assert not (out / "pagefind").exists()
+    same_as_fresh("--no-search")
 
 
 def test_a_build_never_writes_into_the_live_site(tmp_path: Path) -> None:
