@@ -113,19 +113,28 @@ def _reusable_files(folder: Path) -> set[str] | None:
     reuse or it holds anything a build never makes (a symbolic link): it is then rebuilt."""
     if not folder.is_dir() or folder.is_symlink():
         return None
-    found: set[str] = set()
-    todo = [("", str(folder))]
+    entries = walk(folder)
+    return None if any(entry.is_symlink() for _, entry in entries) else {rel for rel, _ in entries}
+
+
+def walk(folder: Path) -> list[tuple[str, os.DirEntry[str]]]:
+    """Everything under ``folder`` that is not a folder, with its relative POSIX path,
+    sorted by path; a linked folder is listed, not entered.
+
+    os.scandir, not pathlib: a site of 30,000 profiles has 80,000 files, and a
+    rebuild that finds nothing to do spends its time listing them.
+    """
+    found: list[tuple[str, os.DirEntry[str]]] = []
+    todo = [("", str(folder))] if folder.is_dir() else []
     while todo:
         prefix, path = todo.pop()
         with os.scandir(path) as listing:
             for entry in listing:
-                if entry.is_symlink():
-                    return None
-                if entry.is_dir():
+                if entry.is_dir(follow_symlinks=False):
                     todo.append((f"{prefix}{entry.name}/", entry.path))
                 else:
-                    found.add(prefix + entry.name)
-    return found
+                    found.append((prefix + entry.name, entry))
+    return sorted(found, key=lambda item: item[0])
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -192,7 +201,10 @@ def _clear_way(target: Path) -> None:
 def _remove(root: Path, rel: str) -> None:
     """Remove a file the new site no longer has, and its folders under ``root`` once empty."""
     path = root / rel
-    path.unlink(missing_ok=True)
+    try:
+        path.unlink(missing_ok=True)
+    except (IsADirectoryError, NotADirectoryError):
+        return  # the new site has a folder there, or a file where a folder of it was
     for parent in path.parents:
         if parent == root:
             return

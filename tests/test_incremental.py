@@ -255,3 +255,18 @@ def test_without_hard_links_every_file_is_written_and_the_site_is_the_same(
     fresh = tmp_path / "fresh"
     build(content, fresh, "--no-cache")
     assert tree(out) == tree(fresh)
+
+
+def test_a_kept_file_or_folder_in_the_way_of_a_new_path_is_replaced(tmp_path: Path) -> None:
+    """The kept tree may hold a file where the new site needs a folder, or the reverse."""
+    out = tmp_path / "public"
+    kept = tmp_path / ".public.staging"
+    (kept / "a").mkdir(parents=True)
+    (kept / "a" / "index.html").write_text("old page")
+    (kept / "b").write_text("old file")
+    staging = output.Staging(out)
+    assert staging.write("a", b"now a file")
+    assert staging.write("b/index.html", b"now a page")
+    staging.commit()
+    assert (out / "a").read_bytes() == b"now a file"
+    assert (out / "b" / "index.html").read_bytes() == b"now a page"
