@@ -17,7 +17,7 @@ from . import config, pipeline, scaffold, schema, sitediff
 from .config import DEFAULT_CACHE, DEFAULT_CONTENT, DEFAULT_OUTPUT
 from .errors import ContentError, InvalidContentError, as_json, github_annotation
 from .output import OutputError
-from .search import SearchIndexError
+from .search import PART_SIZE, SearchIndexError
 
 
 class Exit(IntEnum):
@@ -44,6 +44,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="address the site is published at, e.g. https://example.org/katalog/")
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     build.add_argument("--jobs", type=int, help="processes to render with (default: every core)")
+    build.add_argument(
+        "--search-part-size",
+        type=_positive,
+        default=PART_SIZE,
+        help=f"profiles one Pagefind run indexes at most; its memory grows with it (default: {PART_SIZE})",
+    )
     cache_options(build)
 
     check = commands.add_parser("check", help="check the content; print every problem")
@@ -102,8 +108,16 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
         search=not args.no_search,
         cache_dir=None if args.no_cache else args.cache,
         jobs=args.jobs,
+        search_part_size=args.search_part_size,
     )
     return run_build(options, out, err)
+
+
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
+    return number
 
 
 def valid_base_url(url: str) -> bool:

@@ -3,7 +3,7 @@
     scan → schema.check → integrity.check → images.check → settings → model.assemble (+ images.describe)
       → pages.plan → routes.check_collisions/check_nav/check_redirects  (any error: stop, write nothing)
       → markup.render_all (cached) → render pages on every core + exports + images.render into
-        output.Staging → search.index (skipped when no indexed page changed) → Staging.commit
+        output.Staging → search.index (by parts; a part whose pages did not change is reused) → Staging.commit
 
 Every stage before ``output.Staging`` is a pure function of its inputs. The
 cache (``.cache/``) only saves time: a build without it writes the same bytes.
@@ -41,6 +41,7 @@ from . import (
 from .cache import Cache, code_tag, digest, memo
 from .config import DEFAULT_ASSETS, DEFAULT_CACHE, DEFAULT_OUTPUT, DEFAULT_TEMPLATES, settings_from
 from .errors import ContentError, InvalidContentError
+from .search import PART_SIZE
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Options:
     today: dt.date | None = None
     cache_dir: Path | None = DEFAULT_CACHE  # None: remember nothing between builds
     jobs: int | None = None  # processes to render with; None: every core
+    search_part_size: int = PART_SIZE  # profiles one Pagefind run indexes at most
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,11 @@ def build(options: Options) -> Report:
             staging.prune()  # a kept page of a deleted profile must not be indexed
             if options.search:
                 staging.clear(routes.SEARCH_BUNDLE)
-            summary = search.index(staging.path, _indexed(plan.catalogue), store) if options.search else ""
+            summary = (
+                search.index(staging.path, _indexed(plan.catalogue), store, options.search_part_size, cores)
+                if options.search
+                else ""
+            )
             written += staging.keep_unchanged(routes.SEARCH_BUNDLE) if options.search else 0
             staging.commit()
         except BaseException:
@@ -296,9 +302,10 @@ def _write_rest(
     return written + sum(staging.copy(rel, source) for rel, source in copies)
 
 
-def _indexed(cat: model.Catalogue) -> list[str]:
-    """Files Pagefind indexes: the profiles and their translations."""
-    files = [routes.output_file(routes.innovation(item.slug)) for item in cat.innovations]
-    return files + [
-        routes.output_file(routes.innovation(item.slug, t.lang)) for item in cat.innovations for t in item.translations
-    ]
+def _indexed(cat: model.Catalogue) -> dict[str, list[str]]:
+    """Files Pagefind indexes, by profile: the profile's page and its translations'."""
+    return {
+        item.slug: [routes.output_file(routes.innovation(item.slug))]
+        + [routes.output_file(routes.innovation(item.slug, t.lang)) for t in item.translations]
+        for item in cat.innovations
+    }

@@ -1,87 +1,222 @@
-"""Stage 7: index the written site with Pagefind's command line (pagefind-bin).
+"""Stage 7: index the written site with Pagefind's command line (pagefind-bin), in parts.
 
 Only profile pages carry ``data-pagefind-body``, so Pagefind indexes exactly
 the profiles and ignores listings, redirects and static pages. The language
 comes from ``<html lang>``, which selects Pagefind's Indonesian stemmer.
 
-Pagefind 1.5 writes its filter chunks and its metadata in hash-map order, so
-two runs on the same pages differ (upstream issue Pagefind/pagefind#638).
-:func:`normalise` sorts those few files and renames them by their new content,
-which makes the whole site byte-identical from build to build. The sort
-orders and meta field names in the metadata get the same treatment.
+Pagefind holds the whole index in memory while it works (about 210 KB a
+page) and cannot update an index. So the profiles are split into parts of at
+most ``part_size`` by the start of their slug (:func:`partition`), each part
+indexed by its own Pagefind run (as many at once as there are cores), and
+:mod:`katalog.bundle` merges the parts into the one bundle the browser loads.
+Memory is bounded by the part size, not the catalogue; a part whose pages
+did not change is taken from the cache instead of being indexed again; and
+the merged bundle is deterministic (Pagefind writes some of its files in
+hash-map order: upstream issue Pagefind/pagefind#638).
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import json
-import os
+import pickle
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
-import cbor2
 from pagefind_bin import get_executable
 
+from . import bundle
 from .cache import Cache, digest
 from .routes import SEARCH_BUNDLE, innovation, output_file
 
 BUNDLE_DIR = SEARCH_BUNDLE.rstrip("/")
-
-
-class SearchIndexError(Exception):
-    """Pagefind failed; the message carries what it printed."""
-
-
-# Profiles and their translations (``en/inovasi/<slug>/``): the only pages with
-# data-pagefind-body, so Pagefind need not even read the others.
-PROFILE_FILE = output_file(innovation("*"))
-GLOB = f"{{{PROFILE_FILE},*/{PROFILE_FILE}}}"
-KEPT = "pagefind"  # folder of the cache that keeps the last index, under its fingerprint
-
-
-def index(site: Path, indexed: list[str], store: Cache) -> str:
-    """Index the profiles of ``site`` (the files ``indexed``); returns Pagefind's summary.
-
-    When every indexed page is byte for byte what the last build indexed (same
-    Pagefind too), that build's index, kept in the cache, is reused as it is.
-    """
-    fingerprint = _fingerprint(site, indexed)
-    kept = store.folder / KEPT / fingerprint if store.folder else None
-    bundle = site / BUNDLE_DIR
-    if kept and (kept / "pagefind-entry.json").is_file():
-        _link_tree(kept, bundle)
-        return REUSED
-    command = [str(get_executable()), "--site", str(site), "--glob", GLOB, "--output-subdir", BUNDLE_DIR]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SearchIndexError(f"pagefind failed ({result.returncode}):\n{result.stdout}{result.stderr}")
-    normalise(bundle)
-    if kept:
-        _keep(bundle, kept)
-    return result.stdout
-
-
+PART_SIZE = 500  # profiles a Pagefind run indexes at most: about 100 MB of its memory
+KEPT = "pagefind"  # folder of the cache that keeps the last merged index, under its fingerprint
+PARTS = "pagefind-parts"  # folder of the cache that keeps each part's bundle, under its fingerprint
+READ = "part.pickle"  # in a kept part: the part as bundle.read_part read it
 REUSED = "the profiles are as an earlier build indexed them: its index was reused"
 
 
-def _fingerprint(site: Path, indexed: list[str]) -> str:
-    """What the index depends on: Pagefind's version and every indexed page's bytes."""
-    parts = [metadata.version("pagefind-bin")]
-    for rel in sorted(indexed):
-        parts += [rel, hashlib.sha256((site / rel).read_bytes()).hexdigest()]
-    return digest(*parts)
+class SearchIndexError(Exception):
+    """Pagefind failed, or its parts could not be merged; the message says how."""
 
 
-def _keep(bundle: Path, kept: Path) -> None:
-    """Keep a copy of ``bundle`` as the cache's only index (written aside, then renamed)."""
+@dataclass(frozen=True)
+class Plan:
+    """One part of the index: the slugs it covers (as patterns) and its pages."""
+
+    patterns: tuple[str, ...]  # "ab*": every slug starting with "ab"; "ab": the slug "ab"
+    files: tuple[str, ...]  # the pages it indexes (a profile and its translations)
+    fingerprint: str
+
+    @property
+    def glob(self) -> str:
+        """Pagefind's --glob for exactly these profiles and their translations."""
+        files = [output_file(innovation(pattern)) for pattern in self.patterns]
+        return "{" + ",".join(files + [f"*/{file}" for file in files]) + "}"
+
+
+def index(site: Path, profiles: dict[str, list[str]], store: Cache, part_size: int = PART_SIZE,
+          cores: int = 1) -> str:  # fmt: skip
+    """Index the profiles of ``site`` (slug → its pages); returns a summary of what was done.
+
+    When every part is what the last build indexed, that build's merged index,
+    kept in the cache, is reused as it is.
+    """
+    plans = _plans(site, profiles, part_size)
+    fingerprint = digest(*(plan.fingerprint for plan in plans))
+    kept = store.folder / KEPT / fingerprint if store.folder else None
+    target = site / BUNDLE_DIR
+    if kept and (kept / bundle.ENTRY).is_file():
+        _link_tree(kept, target)
+        return REUSED
+    with _parts_folder(store) as folder:
+        missing = [plan for plan in plans if not (folder / plan.fingerprint / READ).is_file()]
+        _run(site, folder, missing, cores)
+        parts = [_load(folder / plan.fingerprint) for plan in plans]
+        try:
+            languages = bundle.merge(parts, target)
+        except bundle.BundleError as error:
+            raise SearchIndexError(f"the search index's parts could not be merged: {error}") from error
+        _forget_others(folder, {plan.fingerprint for plan in plans})
+    if kept:
+        _keep(target, kept)
+    pages, in_languages = _count(sum(languages.values()), "page"), _count(len(languages), "language")
+    done = f"{_count(len(plans), 'part')}: {len(missing)} indexed by Pagefind, {len(plans) - len(missing)} unchanged"
+    return f"Indexed {pages} in {in_languages}, in {done}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+Group = tuple[tuple[str, ...], list[str]]  # patterns, and the slugs they match
+
+
+def partition(slugs: Sequence[str], size: int) -> list[Group]:
+    """Split the slugs into parts of at most ``size`` by how they start; each part is
+    its patterns ("ab*": the slugs that start with "ab"; "ab": that slug alone) and
+    the slugs they match.
+
+    A part is a subtree of the slugs' prefix tree, and small sibling subtrees
+    share a part: adding or removing a profile changes only the parts near
+    its slug, so the others keep their cached index.
+    """
+    return _split("", sorted(set(slugs)), max(1, size))
+
+
+def _split(prefix: str, slugs: list[str], size: int) -> list[Group]:
+    if len(slugs) <= size:
+        return [((prefix + "*",), slugs)] if slugs else []
+    units: list[Group] = [((prefix,), [prefix])] if prefix in slugs else []
+    children: dict[str, list[str]] = {}
+    for slug in slugs:
+        if slug != prefix:
+            children.setdefault(slug[len(prefix)], []).append(slug)
+    parts: list[Group] = []
+    for char, members in sorted(children.items()):
+        below = _split(prefix + char, members, size)
+        if len(members) <= size:
+            units += below
+        else:
+            parts += below
+    return _pack(units, size) + parts
+
+
+def _pack(units: list[Group], size: int) -> list[Group]:
+    """Join neighbouring small groups of slugs into parts of at most ``size``."""
+    packed: list[Group] = []
+    for patterns, members in units:
+        if packed and len(packed[-1][1]) + len(members) <= size:
+            packed[-1] = (packed[-1][0] + patterns, packed[-1][1] + members)
+        else:
+            packed.append((patterns, members))
+    return packed
+
+
+def _plans(site: Path, profiles: dict[str, list[str]], part_size: int) -> list[Plan]:
+    plans = []
+    version = metadata.version("pagefind-bin")
+    for patterns, slugs in partition(list(profiles), part_size):
+        files = tuple(sorted(file for slug in slugs for file in profiles[slug]))
+        parts = [version, bundle.FORMAT, *patterns]
+        for rel in files:
+            parts += [rel, hashlib.sha256((site / rel).read_bytes()).hexdigest()]
+        plans.append(Plan(patterns, files, digest(*parts)))
+    return plans
+
+
+@contextmanager
+def _parts_folder(store: Cache) -> Iterator[Path]:
+    """Where parts are kept: the cache's, or a temporary folder when there is no cache."""
+    if store.folder:
+        (store.folder / PARTS).mkdir(parents=True, exist_ok=True)
+        yield store.folder / PARTS
+        return
+    with tempfile.TemporaryDirectory(prefix="katalog-search-") as temporary:
+        yield Path(temporary)
+
+
+def _run(site: Path, folder: Path, plans: list[Plan], cores: int) -> None:
+    """Index ``plans`` with Pagefind, ``cores`` runs at a time; each part is read as it finishes."""
+    waiting = list(plans)
+    running: list[tuple[Plan, subprocess.Popen[str], Path]] = []
+    try:
+        while waiting or running:
+            while waiting and len(running) < max(1, cores):
+                plan = waiting.pop(0)
+                partial = folder / f"{plan.fingerprint}.partial"
+                shutil.rmtree(partial, ignore_errors=True)
+                command = [str(get_executable()), "--site", str(site), "--glob", plan.glob,
+                           "--output-path", str(partial / "bundle")]  # fmt: skip
+                process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                running.append((plan, process, partial))
+            plan, process, partial = running.pop(0)
+            printed, _ = process.communicate()
+            if process.returncode != 0:
+                raise SearchIndexError(f"pagefind failed ({process.returncode}):\n{printed}")
+            _read(site, partial, folder / plan.fingerprint)
+    finally:
+        for _, process, _ in running:
+            process.kill()
+            process.wait()
+
+
+def _read(site: Path, partial: Path, done: Path) -> None:
+    """Read a part's bundle once, keep what was read beside it, and file it under its fingerprint."""
+    try:
+        part = bundle.read_part(partial / "bundle", site)
+    except bundle.BundleError as error:
+        raise SearchIndexError(f"Pagefind wrote an index this generator cannot merge: {error}") from error
+    (partial / READ).write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+    shutil.rmtree(done, ignore_errors=True)
+    partial.rename(done)
+
+
+def _load(kept: Path) -> bundle.Part:
+    part: bundle.Part = pickle.loads((kept / READ).read_bytes())
+    part.folder = kept / "bundle"
+    return part
+
+
+def _forget_others(folder: Path, wanted: set[str]) -> None:
+    """Remove the parts this build did not use: the cache holds one index, not a history."""
+    for path in folder.iterdir():
+        if path.name not in wanted:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _keep(bundle_dir: Path, kept: Path) -> None:
+    """Keep a copy of the merged bundle as the cache's only one (written aside, then renamed)."""
     for old in kept.parent.glob("*") if kept.parent.is_dir() else []:
         shutil.rmtree(old, ignore_errors=True)
     partial = kept.with_name(kept.name + ".partial")
-    _link_tree(bundle, partial)
+    _link_tree(bundle_dir, partial)
     partial.rename(kept)
 
 
@@ -91,57 +226,4 @@ def _link_tree(source: Path, target: Path) -> None:
 
 
 def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
-SIGNATURE = b"pagefind_dcd"
-# Positions in a .pf_meta record: [version, fragments, index chunks, filters, sorts, meta fields].
-META_FILTERS, META_SORTS, META_FIELDS = 3, 4, 5
-
-
-def normalise(bundle: Path) -> None:
-    """Sort Pagefind's filter chunks and filter list, and name them by content."""
-    entry_path = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text("utf-8"))
-    entry["languages"] = dict(sorted(entry["languages"].items()))
-    for lang, info in entry["languages"].items():
-        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = _read(meta_path)
-        filters = []
-        for name, chunk_hash in meta[META_FILTERS]:
-            chunk_path = bundle / "filter" / f"{chunk_hash}.pf_filter"
-            chunk = _read(chunk_path)
-            chunk[1].sort(key=lambda value: value[0])
-            new_hash = _hash(lang, chunk, 7)
-            chunk_path.unlink()
-            _write(bundle / "filter" / f"{new_hash}.pf_filter", chunk)
-            filters.append([name, new_hash])
-        meta[META_FILTERS] = sorted(filters)
-        meta[META_SORTS] = sorted(meta[META_SORTS], key=lambda sort: sort[0])
-        meta[META_FIELDS] = sorted(meta[META_FIELDS])
-        info["hash"] = _hash(lang, meta, 10)
-        meta_path.unlink()
-        _write(bundle / f"pagefind.{info['hash']}.pf_meta", meta)
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
-
-
-def _read(path: Path) -> Any:
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(SIGNATURE):
-        raise SearchIndexError(f"unexpected Pagefind file format: {path.name}")
-    return cbor2.loads(data[len(SIGNATURE) :])
-
-
-def _payload(record: Any) -> bytes:
-    return SIGNATURE + cbor2.dumps(record)
-
-
-def _hash(lang: str, record: Any, length: int) -> str:
-    return f"{lang}_{hashlib.sha256(_payload(record)).hexdigest()[:length]}"
-
-
-def _write(path: Path, record: Any) -> None:
-    path.write_bytes(gzip.compress(_payload(record), mtime=0))
+    bundle.link_or_copy(Path(source), Path(target))

@@ -47,7 +47,7 @@ def test_build_reports_the_search_index(tmp_path: Path) -> None:
     site = tmp_path / "site"
     code, out, _ = run("build", "--content", str(make_site(tmp_path)), "--out", str(site), "--no-cache")
     assert code == 0
-    assert "search: Indexed 2 languages; Indexed 3 pages" in out  # id and the en translation
+    assert "search: Indexed 3 pages in 2 languages, in 1 part: 1 indexed by Pagefind, 0 unchanged" in out
 
 
 def test_content_errors_exit_1_and_go_to_stderr(tmp_path: Path) -> None:

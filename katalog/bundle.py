@@ -1,0 +1,450 @@
+"""Pagefind's search bundle: read the bundles of the index's parts and merge them into one.
+
+Pagefind builds its whole index in memory and cannot update one (about 210 KB
+a page: 6 GB at 30,000 profiles). So :mod:`katalog.search` has Pagefind index
+the profiles in parts of a bounded size, and this module joins the parts into
+the one bundle the browser loads, as if Pagefind had indexed every profile at
+once: the same pages, words, word positions, filters and sort orders, so a
+search finds what one index would find and pages the same way. A part that
+did not change is not indexed again.
+
+The format (Pagefind 1.5; :func:`read_part` refuses anything else) is
+gzip-compressed CBOR after a signature:
+
+* ``pagefind.<lang>_<hash>.pf_meta``: ``[version, pages, index chunks,
+  filters, sorts, meta fields]``; a page is ``[fragment hash, word count]``
+  and is named elsewhere by its position in this list.
+* ``index/<hash>.pf_index``: ``[[word entry, ...]]``, words in order; an
+  entry is ``[word, postings, variants]``, a variant ``[word as written,
+  postings]`` (``medellín`` under ``dellin``), and a posting ``[page,
+  locations, meta locations]``, where ``page`` counts from the previous
+  posting's page.
+  The metadata gives each chunk's first and last word, shortened by the rule
+  in :func:`_bounds`; the browser loads one chunk per searched word.
+* ``filter/<hash>.pf_filter``: ``[filter, [[value, [page, ...]], ...]]``.
+* ``fragment/<hash>.pf_fragment``: one page's text and metadata (JSON).
+
+Merging never decodes a posting again: reading a part splits each word's
+postings into bytes that only need the first page number recomputed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import heapq
+import html
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import cbor2
+
+SIGNATURE = b"pagefind_dcd"
+FORMAT = "1.5"  # the Pagefind versions whose bundles this module reads (1.5.x)
+ENTRY = "pagefind-entry.json"
+CHUNK_BYTES = 40_000  # an index chunk closes once its words take this much (before compression)
+# Positions in a .pf_meta record.
+META_VERSION, META_PAGES, META_CHUNKS, META_FILTERS, META_SORTS, META_FIELDS = range(6)
+
+
+class BundleError(Exception):
+    """A part's bundle is not what this module can merge; the message says what."""
+
+
+@dataclass
+class Postings:
+    """One word's postings in one part, as bytes ready to be joined to other parts'."""
+
+    first: int  # the page of the first posting
+    last: int  # the page of the last posting
+    count: int
+    first_rest: bytes  # the first posting's locations and meta locations, encoded
+    others: bytes  # every posting after the first, encoded, page numbers relative
+
+
+@dataclass
+class Word:
+    """A word's postings in one part, and those of the forms it was written in."""
+
+    postings: Postings | None
+    variants: dict[str, Postings]
+
+
+@dataclass
+class Language:
+    """One language's index in one part, its pages in address order."""
+
+    wasm: str
+    pages: list[tuple[str, int]]  # (fragment hash, word count)
+    words: dict[str, Word]
+    filters: dict[str, dict[str, list[int]]]
+    sorts: dict[str, list[int]]  # Pagefind's order of the part's pages
+    sort_values: list[dict[str, str]]  # each page's sort values, as its page says them
+    meta_fields: list[str]
+
+
+@dataclass
+class Part:
+    """A part's bundle as read: what merging needs, and where its files are."""
+
+    version: str
+    include_characters: list[str]
+    languages: dict[str, Language]
+    folder: Path = field(default=Path())
+
+
+def read_part(folder: Path, site: Path) -> Part:
+    """Read the bundle Pagefind wrote to ``folder`` for pages of ``site`` (read for their sort values)."""
+    entry = json.loads((folder / ENTRY).read_text("utf-8"))
+    version = str(entry["version"])
+    if not version.startswith(FORMAT + "."):
+        raise BundleError(f"Pagefind {version} wrote this index; this generator merges only {FORMAT}.x")
+    languages = {
+        lang: _read_language(folder, site, str(info["hash"]), str(info["wasm"]))
+        for lang, info in sorted(entry["languages"].items())
+    }
+    return Part(version, list(entry.get("include_characters", [])), languages, folder)
+
+
+def _read_language(folder: Path, site: Path, meta_hash: str, wasm: str) -> Language:
+    meta = read(folder / f"pagefind.{meta_hash}.pf_meta")
+    pages = [(str(h), int(n)) for h, n in meta[META_PAGES]]
+    urls = [json.loads(read_raw(folder / "fragment" / f"{h}.pf_fragment"))["url"] for h, _ in pages]
+    order = sorted(range(len(pages)), key=urls.__getitem__)
+    new = [0] * len(pages)
+    for position, old in enumerate(order):
+        new[old] = position
+    words: dict[str, Word] = {}
+    for _, _, chunk_hash in meta[META_CHUNKS]:
+        for entry in _entries(read(folder / "index" / f"{chunk_hash}.pf_index")):
+            words[entry[0]] = _word(entry, new)
+    filters = {}
+    for name, chunk_hash in meta[META_FILTERS]:
+        _, values = read(folder / "filter" / f"{chunk_hash}.pf_filter")
+        filters[str(name)] = {str(value): sorted(new[p] for p in listed) for value, listed in values}
+    sorts = {str(name): [new[p] for p in listed] for name, listed in meta[META_SORTS]}
+    return Language(
+        wasm=wasm,
+        pages=[pages[old] for old in order],
+        words=dict(sorted(words.items())),
+        filters=filters,
+        sorts=sorts,
+        sort_values=[_sort_values(site, urls[old]) for old in order],
+        meta_fields=[str(name) for name in meta[META_FIELDS]],
+    )
+
+
+def _entries(chunk: Any) -> list[Any]:
+    if not (isinstance(chunk, list) and len(chunk) == 1 and isinstance(chunk[0], list)):
+        raise BundleError("an index chunk is not [[word entry, ...]]")
+    for entry in chunk[0]:
+        if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)):
+            raise BundleError(f"an index entry is not [word, postings, variants]: {str(entry)[:80]}")
+        if not all(isinstance(variant, list) and len(variant) == 2 for variant in entry[2]):
+            raise BundleError(f"a variant of {entry[0]!r} is not [word, postings]: {str(entry[2])[:80]}")
+    return list(chunk[0])
+
+
+def _word(entry: list[Any], new: list[int]) -> Word:
+    return Word(_postings(entry[0], entry[1], new), {str(v): p for v, raw in entry[2] if (p := _postings(v, raw, new))})
+
+
+def _postings(word: str, raw: list[Any], new: list[int]) -> Postings | None:
+    """A word's postings with its pages renumbered to ``new`` (and so reordered)."""
+    page = 0
+    postings = []
+    for posting in raw:
+        if len(posting) != 3:
+            raise BundleError(f"a posting of {word!r} is not [page, locations, meta locations]")
+        page += posting[0]
+        postings.append((new[page], posting[1], posting[2]))
+    if not postings:
+        return None
+    postings.sort(key=lambda posting: posting[0])
+    relative = [[page - before, locations, meta] for (before, _, _), (page, locations, meta) in pairwise(postings)]
+    first = postings[0]
+    return Postings(
+        first=first[0],
+        last=postings[-1][0],
+        count=len(postings),
+        first_rest=cbor2.dumps(first[1]) + cbor2.dumps(first[2]),
+        others=_without_head(cbor2.dumps(relative)),
+    )
+
+
+SORT_ATTRIBUTE = re.compile(r'data-pagefind-sort="([^":]+):([^"]*)"')
+
+
+def _sort_values(site: Path, url: str) -> dict[str, str]:
+    """The sort values a page declares (``data-pagefind-sort="name:value"``)."""
+    page = site / url.strip("/") / "index.html"
+    text = page.read_text("utf-8") if page.is_file() else ""
+    return {html.unescape(name): html.unescape(value) for name, value in SORT_ATTRIBUTE.findall(text)}
+
+
+# --- merging -----------------------------------------------------------------------------------
+
+
+def merge(parts: list[Part], out: Path) -> dict[str, int]:
+    """Write into the empty folder ``out`` one bundle holding every part; returns its pages by language."""
+    if not parts:
+        raise BundleError("no part to merge")
+    out.mkdir(parents=True, exist_ok=True)
+    for sub in ("fragment", "index", "filter"):
+        (out / sub).mkdir(exist_ok=True)
+    _copy_scripts(parts, out)
+    versions = {part.version for part in parts}
+    if len(versions) != 1:
+        raise BundleError(f"the parts were indexed by different Pagefind versions: {sorted(versions)}")
+    entry_languages: dict[str, dict[str, str | int]] = {}
+    for lang in sorted({lang for part in parts for lang in part.languages}):
+        holding = [(part.folder, part.languages[lang]) for part in parts if lang in part.languages]
+        meta_hash, pages = _merge_language(lang, holding, out, parts[0].version)
+        entry_languages[lang] = {"hash": meta_hash, "wasm": holding[0][1].wasm, "page_count": pages}
+    entry = {"version": parts[0].version, "languages": entry_languages,
+             "include_characters": parts[0].include_characters}  # fmt: skip
+    (out / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    return {lang: int(info["page_count"]) for lang, info in entry_languages.items()}
+
+
+def _copy_scripts(parts: list[Part], out: Path) -> None:
+    """Pagefind's scripts and WebAssembly files, the same in every part (a language's in the parts that have it)."""
+    for part in parts:
+        for path in sorted(part.folder.iterdir()):
+            if path.is_file() and path.name != ENTRY and path.suffix != ".pf_meta" and not (out / path.name).exists():
+                link_or_copy(path, out / path.name)
+
+
+def _merge_language(lang: str, holding: list[tuple[Path, Language]], out: Path, version: str) -> tuple[str, int]:
+    offsets, pages, total = [], [], 0
+    names: set[str] = set()
+    for folder, language in holding:
+        offsets.append(total)
+        total += len(language.pages)
+        for fragment, words in language.pages:
+            name = _fragment(folder, fragment, lang, names, out)
+            pages.append([name, words])
+    chunks = _write_chunks(lang, _merged_words(holding, offsets), out)
+    filters = _write_filters(lang, holding, offsets, out)
+    sorts = [[name, order] for name, order in sorted(_merged_sorts(holding, offsets).items())]
+    fields = sorted({name for _, language in holding for name in language.meta_fields})
+    meta = [version, pages, chunks, filters, sorts, fields]
+    meta_hash = unique_name(lang, payload(meta), 10, set())
+    write(out / f"pagefind.{meta_hash}.pf_meta", meta)
+    return meta_hash, total
+
+
+def _fragment(folder: Path, fragment: str, lang: str, names: set[str], out: Path) -> str:
+    """Link a part's fragment into the bundle; renamed by its content if another part used its name."""
+    source = folder / "fragment" / f"{fragment}.pf_fragment"
+    name = fragment if fragment not in names else unique_name(lang, source.read_bytes(), 12, names)
+    names.add(name)
+    link_or_copy(source, out / "fragment" / f"{name}.pf_fragment")
+    return name
+
+
+def _merged_words(holding: list[tuple[Path, Language]], offsets: list[int]) -> Iterator[tuple[str, bytes]]:
+    """Every word of every part in order, with its postings joined, as an encoded index entry."""
+    streams = [_tagged(language.words, number) for number, (_, language) in enumerate(holding)]
+    current: str | None = None
+    segments: list[tuple[int, Word]] = []
+    for word, number, data in heapq.merge(*streams):
+        if word != current and current is not None:
+            yield current, _entry(current, segments, offsets)
+            segments = []
+        current = word
+        segments.append((number, data))
+    if current is not None:
+        yield current, _entry(current, segments, offsets)
+
+
+def _tagged(words: dict[str, Word], number: int) -> Iterator[tuple[str, int, Word]]:
+    return ((word, number, data) for word, data in words.items())
+
+
+def _entry(word: str, segments: list[tuple[int, Word]], offsets: list[int]) -> bytes:
+    main = [(number, data.postings) for number, data in segments if data.postings]
+    variants = sorted({variant for _, data in segments for variant in data.variants})
+    encoded = [head(4, 3), cbor2.dumps(word), *_joined(main, offsets), head(4, len(variants))]
+    for variant in variants:
+        joined = [(number, data.variants[variant]) for number, data in segments if variant in data.variants]
+        encoded += [head(4, 2), cbor2.dumps(variant), *_joined(joined, offsets)]
+    return b"".join(encoded)
+
+
+def _joined(segments: list[tuple[int, Postings]], offsets: list[int]) -> list[bytes]:
+    """Postings of several parts as one encoded array: each part's first page made relative
+    to the page before it, in the part before."""
+    encoded = [head(4, sum(data.count for _, data in segments))]
+    before = 0
+    for number, data in segments:
+        first = offsets[number] + data.first
+        encoded += [head(4, 3), head(0, first - before), data.first_rest, data.others]
+        before = offsets[number] + data.last
+    return encoded
+
+
+def _write_chunks(lang: str, entries: Iterator[tuple[str, bytes]], out: Path) -> list[list[str]]:
+    """Group the entries into chunks of at least CHUNK_BYTES; returns the metadata's chunk list."""
+    chunks: list[tuple[str, str, bytes]] = []  # first word, last word, encoded chunk
+    words: list[str] = []
+    encoded: list[bytes] = []
+    size = 0
+    for word, data in entries:
+        # A chunk never ends on a word that begins the next one ("layan", "layanan"): the
+        # browser, looking for a word by the shortened bounds, would open the wrong chunk.
+        if size >= CHUNK_BYTES and not word.startswith(words[-1]):
+            chunks.append((words[0], words[-1], _chunk(encoded)))
+            words, encoded, size = [], [], 0
+        words.append(word)
+        encoded.append(data)
+        size += len(data)
+    if words:
+        chunks.append((words[0], words[-1], _chunk(encoded)))
+    listed: list[list[str]] = []
+    names: set[str] = set()
+    for number, (first, last, data) in enumerate(chunks):
+        name = unique_name(lang, data, 7, names)
+        names.add(name)
+        write_payload(out / "index" / f"{name}.pf_index", data)
+        following = chunks[number + 1][0] if number + 1 < len(chunks) else None
+        listed.append([*_bounds(first, last, listed[-1][1] if listed else None, following), name])
+    return listed
+
+
+def _chunk(entries: list[bytes]) -> bytes:
+    return SIGNATURE + head(4, 1) + head(4, len(entries)) + b"".join(entries)
+
+
+def _bounds(first: str, last: str, previous_to: str | None, next_first: str | None) -> tuple[str, str]:
+    """A chunk's bounds as Pagefind writes them: the shortest prefix of its first word that
+    sorts after the previous chunk's bound, and the shortest prefix of its last word that is
+    not a prefix of the next chunk's first word (the whole word when that would sort before
+    the chunk's own first bound). Checked against every chunk of a 3,000-profile index."""
+    start = first if previous_to is None else _shortest(first, lambda p: p > previous_to)
+    if next_first is None:
+        return start, last
+    end = _shortest(last, lambda p: not next_first.startswith(p))
+    return start, end if end >= start else last
+
+
+def _shortest(word: str, good: Any) -> str:
+    return next((word[:n] for n in range(1, len(word) + 1) if good(word[:n])), word)
+
+
+def _write_filters(lang: str, holding: list[tuple[Path, Language]], offsets: list[int], out: Path) -> list[list[str]]:
+    merged: dict[str, dict[str, list[int]]] = {}
+    for number, (_, language) in enumerate(holding):
+        for name, values in language.filters.items():
+            for value, pages in values.items():
+                merged.setdefault(name, {}).setdefault(value, []).extend(offsets[number] + p for p in pages)
+    listed = []
+    names: set[str] = set()
+    for name, values in sorted(merged.items()):
+        record = [name, [[value, pages] for value, pages in sorted(values.items())]]
+        chunk_name = unique_name(lang, payload(record), 7, names)
+        names.add(chunk_name)
+        write(out / "filter" / f"{chunk_name}.pf_filter", record)
+        listed.append([name, chunk_name])
+    return listed
+
+
+def _merged_sorts(holding: list[tuple[Path, Language]], offsets: list[int]) -> dict[str, list[int]]:
+    """Each sort order over every part, by the pages' own sort values.
+
+    Pagefind compares values as numbers when every value of that sort is one,
+    else as text; each part's own order must agree, which is checked.
+    """
+    merged = {}
+    for name in sorted({name for _, language in holding for name in language.sorts}):
+        ranked = []
+        for number, (_, language) in enumerate(holding):
+            for rank, page in enumerate(language.sorts.get(name, [])):
+                value = language.sort_values[page].get(name)
+                if value is None:
+                    raise BundleError(f"page {language.pages[page][0]} is sorted by {name!r} but declares no value")
+                ranked.append((value, number, rank, offsets[number] + page))
+        key = _numeric if all(_is_number(value) for value, *_ in ranked) else str
+        by_part: dict[int, list[Any]] = {}
+        for value, number, _, _ in ranked:
+            by_part.setdefault(number, []).append(key(value))
+        if any(keys != sorted(keys) for keys in by_part.values()):
+            raise BundleError(f"Pagefind sorted {name!r} differently from this merge: cannot merge its parts")
+        merged[name] = [page for *_, page in sorted(ranked, key=lambda item: (key(item[0]), item[1], item[2]))]
+    return merged
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _numeric(value: str) -> float:
+    return float(value)
+
+
+# --- the file format ------------------------------------------------------------------------------
+
+
+def head(major: int, number: int) -> bytes:
+    """A CBOR item head (major type and length or value), in its shortest form."""
+    if number < 24:
+        return bytes([major << 5 | number])
+    for extra, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if number < 1 << (8 * size):
+            return bytes([major << 5 | extra]) + number.to_bytes(size, "big")
+    raise BundleError(f"number too large for CBOR: {number}")
+
+
+def _without_head(encoded: bytes) -> bytes:
+    """An encoded array's items without the array's head."""
+    first = encoded[0] & 0x1F
+    return encoded[1 + {24: 1, 25: 2, 26: 4, 27: 8}.get(first, 0) :]
+
+
+def read_raw(path: Path) -> bytes:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise BundleError(f"unexpected Pagefind file format: {path.name}")
+    return data[len(SIGNATURE) :]
+
+
+def read(path: Path) -> Any:
+    return cbor2.loads(read_raw(path))
+
+
+def payload(record: Any) -> bytes:
+    return SIGNATURE + cbor2.dumps(record)
+
+
+def write(path: Path, record: Any) -> None:
+    write_payload(path, payload(record))
+
+
+def write_payload(path: Path, data: bytes) -> None:
+    path.write_bytes(gzip.compress(data, mtime=0))
+
+
+def unique_name(lang: str, data: bytes, length: int, taken: set[str]) -> str:
+    """``<lang>_<hash of data>``, the hash as short as Pagefind's but longer where a name is taken."""
+    digest = hashlib.sha256(data).hexdigest()
+    while f"{lang}_{digest[:length]}" in taken:
+        length += 1
+    return f"{lang}_{digest[:length]}"
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
