@@ -38,18 +38,24 @@ import json
 import os
 import re
 import shutil
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import cbor2
 
 SIGNATURE = b"pagefind_dcd"
 FORMAT = "1.5"  # the Pagefind versions whose bundles this module reads (1.5.x)
 ENTRY = "pagefind-entry.json"
-CHUNK_BYTES = 40_000  # an index chunk closes once its words take this much (before compression)
+# An index chunk closes after a word whose hash ends in four zero bits once its words take
+# CHUNK_BYTES (before compression), or at four times that: boundaries that depend on the
+# words near them, not on every word before, so that an edit changes the few chunks it
+# touches and the others are reused from the last build as they are.
+CHUNK_BYTES = 24_000
+NAME_LENGTH = 16  # hex digits of the hash in a chunk's name: equal names mean equal bytes
 # Positions in a .pf_meta record.
 META_VERSION, META_PAGES, META_CHUNKS, META_FILTERS, META_SORTS, META_FIELDS = range(6)
 
@@ -58,19 +64,17 @@ class BundleError(Exception):
     """A part's bundle is not what this module can merge; the message says what."""
 
 
-@dataclass
-class Postings:
+class Postings(NamedTuple):
     """One word's postings in one part, as bytes ready to be joined to other parts'."""
 
     first: int  # the page of the first posting
     last: int  # the page of the last posting
-    count: int
+    number: int  # of postings
     first_rest: bytes  # the first posting's locations and meta locations, encoded
     others: bytes  # every posting after the first, encoded, page numbers relative
 
 
-@dataclass
-class Word:
+class Word(NamedTuple):
     """A word's postings in one part, and those of the forms it was written in."""
 
     postings: Postings | None
@@ -82,7 +86,8 @@ class Language:
     """One language's index in one part, its pages in address order."""
 
     wasm: str
-    pages: list[tuple[str, int]]  # (fragment hash, word count)
+    pages: list[tuple[str, int]]  # (fragment name: a hash of its bytes, word count)
+    sources: list[str]  # each page's fragment file as Pagefind named it
     words: dict[str, Word]
     filters: dict[str, dict[str, list[int]]]
     sorts: dict[str, list[int]]  # Pagefind's order of the part's pages
@@ -100,23 +105,38 @@ class Part:
     folder: Path = field(default=Path())
 
 
-def read_part(folder: Path, site: Path) -> Part:
-    """Read the bundle Pagefind wrote to ``folder`` for pages of ``site`` (read for their sort values)."""
+def read_part(folder: Path, site: Path, fields: dict[str, list[str]] | None = None) -> Part:
+    """Read the bundle Pagefind wrote to ``folder`` for pages of ``site`` (read for their sort values).
+
+    ``fields``: by language, the meta fields the merged index will list (default:
+    the part's own, sorted); a posting names the fields a word is in by their
+    position in that list, so the part is read for the list it will be merged under.
+    """
     entry = json.loads((folder / ENTRY).read_text("utf-8"))
     version = str(entry["version"])
     if not version.startswith(FORMAT + "."):
         raise BundleError(f"Pagefind {version} wrote this index; this generator merges only {FORMAT}.x")
     languages = {
-        lang: _read_language(folder, site, str(info["hash"]), str(info["wasm"]))
+        lang: _read_language(folder, site, lang, (str(info["hash"]), str(info["wasm"])), (fields or {}).get(lang))
         for lang, info in sorted(entry["languages"].items())
     }
     return Part(version, list(entry.get("include_characters", [])), languages, folder)
 
 
-def _read_language(folder: Path, site: Path, meta_hash: str, wasm: str) -> Language:
+def _read_language(folder: Path, site: Path, lang: str, files: tuple[str, str], fields: list[str] | None) -> Language:
+    meta_hash, wasm = files
     meta = read(folder / f"pagefind.{meta_hash}.pf_meta")
+    own = [str(name) for name in meta[META_FIELDS]]
+    fields = fields if fields is not None else sorted(own)
+    if not set(own) <= set(fields):
+        raise BundleError(f"meta fields {sorted(set(own) - set(fields))} are missing from the merged list")
+    markers = [-(fields.index(name) + 1) for name in own]  # a field is named by -(its position + 1)
     pages = [(str(h), int(n)) for h, n in meta[META_PAGES]]
-    urls = [json.loads(read_raw(folder / "fragment" / f"{h}.pf_fragment"))["url"] for h, _ in pages]
+    fragments = [(folder / "fragment" / f"{h}.pf_fragment").read_bytes() for h, _ in pages]
+    urls = [json.loads(_unpacked(fragment, h))["url"] for fragment, (h, _) in zip(fragments, pages, strict=True)]
+    # Named by their bytes, as the chunks are: Pagefind's seven digits would collide between
+    # parts, and a file of the last build with the same name is the same file.
+    names = [unique_name(lang, fragment, NAME_LENGTH, set()) for fragment in fragments]
     order = sorted(range(len(pages)), key=urls.__getitem__)
     new = [0] * len(pages)
     for position, old in enumerate(order):
@@ -124,7 +144,7 @@ def _read_language(folder: Path, site: Path, meta_hash: str, wasm: str) -> Langu
     words: dict[str, Word] = {}
     for _, _, chunk_hash in meta[META_CHUNKS]:
         for entry in _entries(read(folder / "index" / f"{chunk_hash}.pf_index")):
-            words[entry[0]] = _word(entry, new)
+            words[entry[0]] = _word(entry, _Numbers(new, markers))
     filters = {}
     for name, chunk_hash in meta[META_FILTERS]:
         _, values = read(folder / "filter" / f"{chunk_hash}.pf_filter")
@@ -132,12 +152,13 @@ def _read_language(folder: Path, site: Path, meta_hash: str, wasm: str) -> Langu
     sorts = {str(name): [new[p] for p in listed] for name, listed in meta[META_SORTS]}
     return Language(
         wasm=wasm,
-        pages=[pages[old] for old in order],
+        pages=[(names[old], pages[old][1]) for old in order],
+        sources=[pages[old][0] for old in order],
         words=dict(sorted(words.items())),
         filters=filters,
         sorts=sorts,
         sort_values=[_sort_values(site, urls[old]) for old in order],
-        meta_fields=[str(name) for name in meta[META_FIELDS]],
+        meta_fields=fields,
     )
 
 
@@ -152,19 +173,28 @@ def _entries(chunk: Any) -> list[Any]:
     return list(chunk[0])
 
 
-def _word(entry: list[Any], new: list[int]) -> Word:
-    return Word(_postings(entry[0], entry[1], new), {str(v): p for v, raw in entry[2] if (p := _postings(v, raw, new))})
+class _Numbers(NamedTuple):
+    """How a part's numbers change in the merged index: its pages, and its meta fields."""
+
+    pages: list[int]  # new page number, by Pagefind's
+    markers: list[int]  # new field marker, by Pagefind's field position
 
 
-def _postings(word: str, raw: list[Any], new: list[int]) -> Postings | None:
-    """A word's postings with its pages renumbered to ``new`` (and so reordered)."""
+def _word(entry: list[Any], numbers: _Numbers) -> Word:
+    variants = {str(v): p for v, raw in entry[2] if (p := _postings(v, raw, numbers))}
+    return Word(_postings(entry[0], entry[1], numbers), variants)
+
+
+def _postings(word: str, raw: list[Any], numbers: _Numbers) -> Postings | None:
+    """A word's postings with its pages renumbered (and so reordered) and its meta fields too."""
     page = 0
     postings = []
     for posting in raw:
         if len(posting) != 3:
             raise BundleError(f"a posting of {word!r} is not [page, locations, meta locations]")
         page += posting[0]
-        postings.append((new[page], posting[1], posting[2]))
+        fields = [numbers.markers[-n - 1] if n < 0 else n for n in posting[2]]
+        postings.append((numbers.pages[page], posting[1], fields))
     if not postings:
         return None
     postings.sort(key=lambda posting: posting[0])
@@ -173,7 +203,7 @@ def _postings(word: str, raw: list[Any], new: list[int]) -> Postings | None:
     return Postings(
         first=first[0],
         last=postings[-1][0],
-        count=len(postings),
+        number=len(postings),
         first_rest=cbor2.dumps(first[1]) + cbor2.dumps(first[2]),
         others=_without_head(cbor2.dumps(relative)),
     )
@@ -192,21 +222,42 @@ def _sort_values(site: Path, url: str) -> dict[str, str]:
 # --- merging -----------------------------------------------------------------------------------
 
 
-def merge(parts: list[Part], out: Path) -> dict[str, int]:
-    """Write into the empty folder ``out`` one bundle holding every part; returns its pages by language."""
+def fields_of(parts: list[Part]) -> dict[str, list[str]]:
+    """By language, the meta fields of the merged index: every part's, sorted."""
+    found: dict[str, set[str]] = {}
+    for part in parts:
+        for lang, language in part.languages.items():
+            found.setdefault(lang, set()).update(language.meta_fields)
+    return {lang: sorted(names) for lang, names in found.items()}
+
+
+def aligned(part: Part, fields: dict[str, list[str]]) -> bool:
+    """Whether ``part`` was read for the merged index's meta fields (see :func:`read_part`)."""
+    return all(language.meta_fields == fields[lang] for lang, language in part.languages.items())
+
+
+def merge(parts: list[Part], out: Path, previous: Path | None = None) -> dict[str, int]:
+    """Write into the empty folder ``out`` one bundle holding every part; returns its pages by language.
+
+    ``previous``: the last build's bundle, whose files are linked instead of
+    written again where the new bundle has the same (every file is named by its bytes).
+    """
     if not parts:
         raise BundleError("no part to merge")
     out.mkdir(parents=True, exist_ok=True)
     for sub in ("fragment", "index", "filter"):
         (out / sub).mkdir(exist_ok=True)
     _copy_scripts(parts, out)
+    fields = fields_of(parts)
+    if not all(aligned(part, fields) for part in parts):
+        raise BundleError("the parts were read for different meta fields: read them again with fields_of(parts)")
     versions = {part.version for part in parts}
     if len(versions) != 1:
         raise BundleError(f"the parts were indexed by different Pagefind versions: {sorted(versions)}")
     entry_languages: dict[str, dict[str, str | int]] = {}
     for lang in sorted({lang for part in parts for lang in part.languages}):
         holding = [(part.folder, part.languages[lang]) for part in parts if lang in part.languages]
-        meta_hash, pages = _merge_language(lang, holding, out, parts[0].version)
+        meta_hash, pages = _merge_language(lang, holding, _Files(out, previous), parts[0].version)
         entry_languages[lang] = {"hash": meta_hash, "wasm": holding[0][1].wasm, "page_count": pages}
     entry = {"version": parts[0].version, "languages": entry_languages,
              "include_characters": parts[0].include_characters}  # fmt: skip
@@ -222,32 +273,47 @@ def _copy_scripts(parts: list[Part], out: Path) -> None:
                 link_or_copy(path, out / path.name)
 
 
-def _merge_language(lang: str, holding: list[tuple[Path, Language]], out: Path, version: str) -> tuple[str, int]:
+@dataclass(frozen=True)
+class _Files:
+    """Where the merged bundle goes, and the earlier one whose same-named files are reused."""
+
+    out: Path
+    previous: Path | None
+
+    def link(self, rel: str, source: Path) -> None:
+        """Link ``source`` at ``rel``, or the earlier bundle's file of that name."""
+        old = self.previous / rel if self.previous else None
+        link_or_copy(old if old is not None and old.is_file() else source, self.out / rel)
+
+    def put(self, rel: str, data: bytes) -> None:
+        """Write ``data`` (compressed) at ``rel``, or link the earlier bundle's file of that name."""
+        old = self.previous / rel if self.previous else None
+        if old is not None and old.is_file():
+            link_or_copy(old, self.out / rel)
+        else:
+            write_payload(self.out / rel, data)
+
+
+def _merge_language(lang: str, holding: list[tuple[Path, Language]], files: _Files, version: str) -> tuple[str, int]:
     offsets, pages, total = [], [], 0
     names: set[str] = set()
     for folder, language in holding:
         offsets.append(total)
         total += len(language.pages)
-        for fragment, words in language.pages:
-            name = _fragment(folder, fragment, lang, names, out)
+        for (name, words), source in zip(language.pages, language.sources, strict=True):
+            if name in names:
+                raise BundleError(f"two pages of the index have the same text: {name}")
+            names.add(name)
+            files.link(f"fragment/{name}.pf_fragment", folder / "fragment" / f"{source}.pf_fragment")
             pages.append([name, words])
-    chunks = _write_chunks(lang, _merged_words(holding, offsets), out)
-    filters = _write_filters(lang, holding, offsets, out)
+    chunks = _write_chunks(lang, _merged_words(holding, offsets), files)
+    filters = _write_filters(lang, holding, offsets, files)
     sorts = [[name, order] for name, order in sorted(_merged_sorts(holding, offsets).items())]
-    fields = sorted({name for _, language in holding for name in language.meta_fields})
-    meta = [version, pages, chunks, filters, sorts, fields]
-    meta_hash = unique_name(lang, payload(meta), 10, set())
-    write(out / f"pagefind.{meta_hash}.pf_meta", meta)
+    meta = [version, pages, chunks, filters, sorts, holding[0][1].meta_fields]
+    data = payload(meta)
+    meta_hash = unique_name(lang, data, NAME_LENGTH, set())
+    files.put(f"pagefind.{meta_hash}.pf_meta", data)
     return meta_hash, total
-
-
-def _fragment(folder: Path, fragment: str, lang: str, names: set[str], out: Path) -> str:
-    """Link a part's fragment into the bundle; renamed by its content if another part used its name."""
-    source = folder / "fragment" / f"{fragment}.pf_fragment"
-    name = fragment if fragment not in names else unique_name(lang, source.read_bytes(), 12, names)
-    names.add(name)
-    link_or_copy(source, out / "fragment" / f"{name}.pf_fragment")
-    return name
 
 
 def _merged_words(holding: list[tuple[Path, Language]], offsets: list[int]) -> Iterator[tuple[str, bytes]]:
@@ -282,7 +348,7 @@ def _entry(word: str, segments: list[tuple[int, Word]], offsets: list[int]) -> b
 def _joined(segments: list[tuple[int, Postings]], offsets: list[int]) -> list[bytes]:
     """Postings of several parts as one encoded array: each part's first page made relative
     to the page before it, in the part before."""
-    encoded = [head(4, sum(data.count for _, data in segments))]
+    encoded = [head(4, sum(data.number for _, data in segments))]
     before = 0
     for number, data in segments:
         first = offsets[number] + data.first
@@ -291,16 +357,16 @@ def _joined(segments: list[tuple[int, Postings]], offsets: list[int]) -> list[by
     return encoded
 
 
-def _write_chunks(lang: str, entries: Iterator[tuple[str, bytes]], out: Path) -> list[list[str]]:
-    """Group the entries into chunks of at least CHUNK_BYTES; returns the metadata's chunk list."""
+def _write_chunks(lang: str, entries: Iterator[tuple[str, bytes]], files: _Files) -> list[list[str]]:
+    """Group the entries into chunks (see CHUNK_BYTES); returns the metadata's chunk list."""
     chunks: list[tuple[str, str, bytes]] = []  # first word, last word, encoded chunk
     words: list[str] = []
     encoded: list[bytes] = []
     size = 0
     for word, data in entries:
-        # A chunk never ends on a word that begins the next one ("layan", "layanan"): the
-        # browser, looking for a word by the shortened bounds, would open the wrong chunk.
-        if size >= CHUNK_BYTES and not word.startswith(words[-1]):
+        if words and _ends_chunk(words[-1], size) and not word.startswith(words[-1]):
+            # A chunk never ends on a word that begins the next one ("layan", "layanan"): the
+            # browser, looking for a word by the shortened bounds, would open the wrong chunk.
             chunks.append((words[0], words[-1], _chunk(encoded)))
             words, encoded, size = [], [], 0
         words.append(word)
@@ -311,12 +377,16 @@ def _write_chunks(lang: str, entries: Iterator[tuple[str, bytes]], out: Path) ->
     listed: list[list[str]] = []
     names: set[str] = set()
     for number, (first, last, data) in enumerate(chunks):
-        name = unique_name(lang, data, 7, names)
+        name = unique_name(lang, data, NAME_LENGTH, names)
         names.add(name)
-        write_payload(out / "index" / f"{name}.pf_index", data)
+        files.put(f"index/{name}.pf_index", data)
         following = chunks[number + 1][0] if number + 1 < len(chunks) else None
         listed.append([*_bounds(first, last, listed[-1][1] if listed else None, following), name])
     return listed
+
+
+def _ends_chunk(word: str, size: int) -> bool:
+    return size >= 4 * CHUNK_BYTES or (size >= CHUNK_BYTES and zlib.crc32(word.encode()) % 16 == 0)
 
 
 def _chunk(entries: list[bytes]) -> bytes:
@@ -339,7 +409,9 @@ def _shortest(word: str, good: Any) -> str:
     return next((word[:n] for n in range(1, len(word) + 1) if good(word[:n])), word)
 
 
-def _write_filters(lang: str, holding: list[tuple[Path, Language]], offsets: list[int], out: Path) -> list[list[str]]:
+def _write_filters(
+    lang: str, holding: list[tuple[Path, Language]], offsets: list[int], files: _Files
+) -> list[list[str]]:
     merged: dict[str, dict[str, list[int]]] = {}
     for number, (_, language) in enumerate(holding):
         for name, values in language.filters.items():
@@ -349,9 +421,10 @@ def _write_filters(lang: str, holding: list[tuple[Path, Language]], offsets: lis
     names: set[str] = set()
     for name, values in sorted(merged.items()):
         record = [name, [[value, pages] for value, pages in sorted(values.items())]]
-        chunk_name = unique_name(lang, payload(record), 7, names)
+        data = payload(record)
+        chunk_name = unique_name(lang, data, NAME_LENGTH, names)
         names.add(chunk_name)
-        write(out / "filter" / f"{chunk_name}.pf_filter", record)
+        files.put(f"filter/{chunk_name}.pf_filter", data)
         listed.append([name, chunk_name])
     return listed
 
@@ -413,9 +486,13 @@ def _without_head(encoded: bytes) -> bytes:
 
 
 def read_raw(path: Path) -> bytes:
-    data = gzip.decompress(path.read_bytes())
+    return _unpacked(path.read_bytes(), path.name)
+
+
+def _unpacked(data: bytes, name: str) -> bytes:
+    data = gzip.decompress(data)
     if not data.startswith(SIGNATURE):
-        raise BundleError(f"unexpected Pagefind file format: {path.name}")
+        raise BundleError(f"unexpected Pagefind file format: {name}")
     return data[len(SIGNATURE) :]
 
 
@@ -427,12 +504,8 @@ def payload(record: Any) -> bytes:
     return SIGNATURE + cbor2.dumps(record)
 
 
-def write(path: Path, record: Any) -> None:
-    write_payload(path, payload(record))
-
-
 def write_payload(path: Path, data: bytes) -> None:
-    path.write_bytes(gzip.compress(data, mtime=0))
+    path.write_bytes(gzip.compress(data, compresslevel=6, mtime=0))  # 9 is 3 times slower, 1 % smaller
 
 
 def unique_name(lang: str, data: bytes, length: int, taken: set[str]) -> str:

@@ -218,10 +218,11 @@ def build(options: Options) -> Report:
             # cycles) go before Pagefind starts: its memory peaks while it runs.
             gc.collect()
             staging.prune()  # a kept page of a deleted profile must not be indexed
+            last = staging.previous / routes.SEARCH_BUNDLE if staging.previous else None
             if options.search:
                 staging.clear(routes.SEARCH_BUNDLE)
             summary = (
-                search.index(staging.path, _indexed(plan.catalogue), store, options.search_part_size, cores)
+                search.index(staging.path, _indexed(plan.catalogue), store, options.search_part_size, cores, last)
                 if options.search
                 else ""
             )

@@ -31,7 +31,7 @@ from pathlib import Path
 from pagefind_bin import get_executable
 
 from . import bundle
-from .cache import Cache, digest
+from .cache import Cache, code_tag, digest
 from .routes import SEARCH_BUNDLE, innovation, output_file
 
 BUNDLE_DIR = SEARCH_BUNDLE.rstrip("/")
@@ -56,14 +56,24 @@ class Plan:
 
     @property
     def glob(self) -> str:
-        """Pagefind's --glob for exactly these profiles and their translations."""
-        files = [output_file(innovation(pattern)) for pattern in self.patterns]
-        return "{" + ",".join(files + [f"*/{file}" for file in files]) + "}"
+        return glob(self.patterns)
+
+
+def glob(patterns: tuple[str, ...]) -> str:
+    """Pagefind's --glob for exactly the profiles ``patterns`` match and their translations."""
+    files = [output_file(innovation(pattern)) for pattern in patterns]
+    return "{" + ",".join(files + [f"*/{file}" for file in files]) + "}"
+
+
+GLOB_ALL = glob(("*",))  # every profile
 
 
 def index(site: Path, profiles: dict[str, list[str]], store: Cache, part_size: int = PART_SIZE,
-          cores: int = 1) -> str:  # fmt: skip
+          cores: int = 1, previous: Path | None = None) -> str:  # fmt: skip
     """Index the profiles of ``site`` (slug → its pages); returns a summary of what was done.
+
+    ``previous``: the last build's index, whose files are reused where the new
+    one has the same (so the site keeps them as they were, modification time too).
 
     When every part is what the last build indexed, that build's merged index,
     kept in the cache, is reused as it is.
@@ -76,11 +86,16 @@ def index(site: Path, profiles: dict[str, list[str]], store: Cache, part_size: i
         _link_tree(kept, target)
         return REUSED
     with _parts_folder(store) as folder:
-        missing = [plan for plan in plans if not (folder / plan.fingerprint / READ).is_file()]
+        loaded = {plan.fingerprint: _load(folder / plan.fingerprint) for plan in plans}
+        missing = [plan for plan in plans if loaded[plan.fingerprint] is None]
         _run(site, folder, missing, cores)
-        parts = [_load(folder / plan.fingerprint) for plan in plans]
+        loaded.update((plan.fingerprint, _load(folder / plan.fingerprint)) for plan in missing)
+        parts = [part for part in loaded.values() if part is not None]
+        if len(parts) != len(plans):
+            raise SearchIndexError("a part of the search index could not be read back from the cache")
+        parts = _aligned(parts, site)
         try:
-            languages = bundle.merge(parts, target)
+            languages = bundle.merge(parts, target, previous)
         except bundle.BundleError as error:
             raise SearchIndexError(f"the search index's parts could not be merged: {error}") from error
         _forget_others(folder, {plan.fingerprint for plan in plans})
@@ -141,10 +156,10 @@ def _pack(units: list[Group], size: int) -> list[Group]:
 
 def _plans(site: Path, profiles: dict[str, list[str]], part_size: int) -> list[Plan]:
     plans = []
-    version = metadata.version("pagefind-bin")
+    tag = digest(metadata.version("pagefind-bin"), code_tag())  # the code: kept parts are pickles of its classes
     for patterns, slugs in partition(list(profiles), part_size):
         files = tuple(sorted(file for slug in slugs for file in profiles[slug]))
-        parts = [version, bundle.FORMAT, *patterns]
+        parts = [tag, *patterns]
         for rel in files:
             parts += [rel, hashlib.sha256((site / rel).read_bytes()).hexdigest()]
         plans.append(Plan(patterns, files, digest(*parts)))
@@ -198,8 +213,31 @@ def _read(site: Path, partial: Path, done: Path) -> None:
     partial.rename(done)
 
 
-def _load(kept: Path) -> bundle.Part:
-    part: bundle.Part = pickle.loads((kept / READ).read_bytes())
+def _aligned(parts: list[bundle.Part], site: Path) -> list[bundle.Part]:
+    """The parts, those without every meta field of the others read again for the full list.
+
+    Parts of a few hundred profiles nearly always hold every field (an image,
+    an award); this costs only small catalogues a second reading.
+    """
+    fields = bundle.fields_of(parts)
+    return [part if bundle.aligned(part, fields) else _reread(part, fields, site) for part in parts]
+
+
+def _reread(part: bundle.Part, fields: dict[str, list[str]], site: Path) -> bundle.Part:
+    try:
+        return bundle.read_part(part.folder, site, fields)
+    except bundle.BundleError as error:
+        raise SearchIndexError(f"Pagefind wrote an index this generator cannot merge: {error}") from error
+
+
+def _load(kept: Path) -> bundle.Part | None:
+    """A kept part; None when there is none, or it cannot be read: a damaged cache is an empty one."""
+    try:
+        part = pickle.loads((kept / READ).read_bytes())
+    except Exception:  # a missing file, or whatever unpickling a damaged one raises
+        return None
+    if not isinstance(part, bundle.Part):
+        return None
     part.folder = kept / "bundle"
     return part
 

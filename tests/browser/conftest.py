@@ -71,10 +71,12 @@ def _build(content: Path, out: Path, base_url: str, *extra: str) -> None:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory, serve_folder: Callable[[Path], str]) -> Site:
-    """The shipped content, with its search index, served at the root of a local address."""
+    """The shipped content, with its search index, served at the root of a local address.
+
+    Indexed in parts of four profiles, merged: every search test runs on a merged index."""
     out = tmp_path_factory.mktemp("shipped") / "public"
     origin = serve_folder(out)
-    _build(SHIPPED, out, f"{origin}/")
+    _build(SHIPPED, out, f"{origin}/", "--search-part-size", "4")
     assert (out / "pagefind" / "pagefind.js").is_file()
     return Site(root=out, out=out, url=f"{origin}/", origin=origin)
 

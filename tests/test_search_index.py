@@ -1,0 +1,195 @@
+"""The search index in parts (issue 6): split, indexed by Pagefind part by part, merged.
+
+The oracle is Pagefind itself: the merged bundle must hold what one Pagefind
+run over every profile holds (pages, words and their positions, variants,
+filters, sort orders, page texts), and the browser must open the chunk that
+holds each word.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from katalog import bundle, search
+
+from .helpers import MINIMAL, SHIPPED, make_site, run, tree
+from .pagefind_index import chunk_for, pagefind_at_once, read_index, sort_values
+
+
+def build(content: Path, out: Path, *extra: str) -> str:
+    code, stdout, err = run("build", "--content", str(content), "--out", str(out), *extra)
+    assert code == 0, err
+    return stdout
+
+
+# --- which profiles each part holds -------------------------------------------------------------
+
+
+def random_slugs(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "-".join(rng.choice(["sapa", "sahabat", "si", "layanan", "lapor", "gerai", "ge", "a1"]) for _ in range(3))
+        + rng.choice(["", "-2", "-kota"])
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize("size", [1, 7, 40, 1000])
+def test_parts_cover_every_slug_once_and_stay_within_their_size(size: int) -> None:
+    slugs = sorted(set(random_slugs(1, 400)))
+    parts = search.partition(slugs, size)
+    assert sorted(slug for _, members in parts for slug in members) == slugs
+    for patterns, members in parts:
+        assert 1 <= len(members) <= size
+        # Pagefind finds a part's pages by its patterns: they must match its slugs and no other.
+        assert [slug for slug in slugs if any(fnmatch.fnmatchcase(slug, p) for p in patterns)] == members
+    if size >= len(slugs):
+        assert parts == [(("*",), slugs)]
+
+
+def test_a_new_profile_changes_only_the_part_it_joins() -> None:
+    slugs = sorted(set(random_slugs(2, 600)))
+
+    def parts(slugs: list[str]) -> set[tuple[tuple[str, ...], tuple[str, ...]]]:
+        return {(patterns, tuple(members)) for patterns, members in search.partition(slugs, 40)}
+
+    before, after = parts(slugs), parts([*slugs, "lapor-si-sahabat-baru"])
+    assert len(after - before) <= 2  # its part (split in two at most); the rest are as they were
+    assert len(before - after) == 1
+
+
+# --- the merged bundle holds what one Pagefind run holds -------------------------------------------
+
+
+@pytest.mark.parametrize(("base", "size"), [(MINIMAL, 1), (SHIPPED, 4)])
+def test_the_merged_index_holds_what_pagefind_indexes_in_one_run(tmp_path: Path, base: Path, size: int) -> None:
+    out = tmp_path / "public"
+    summary = build(make_site(tmp_path, base=base), out, "--search-part-size", str(size), "--no-cache")
+    assert "0 unchanged" in summary and " 1 part:" not in summary  # several parts, all indexed
+    merged = read_index(out / "pagefind")
+    whole = read_index(pagefind_at_once(out, tmp_path / "oracle"))
+    assert merged.keys() == whole.keys()
+    for lang, want in whole.items():
+        got = merged[lang]
+        assert got.pages == want.pages
+        assert got.fragments == want.fragments
+        assert got.words == want.words
+        assert got.filters == want.filters
+        assert got.fields == want.fields
+        assert got.sorts.keys() == want.sorts.keys()
+        for name, order in want.sorts.items():
+            # Pages with equal values may come in either order, as in Pagefind's own.
+            assert sorted(got.sorts[name]) == sorted(order)
+            assert sort_values(out, got.sorts[name], name) == sort_values(out, order, name)
+
+
+def test_a_variant_of_a_word_survives_the_merge(tmp_path: Path) -> None:
+    """Pagefind files 'Medellín' under 'dellin' as a variant with its own postings."""
+    out = tmp_path / "public"
+    build(make_site(tmp_path, base=SHIPPED), out, "--search-part-size", "3", "--no-cache")
+    variants = read_index(out / "pagefind")["id"].words["dellin"][1]
+    assert [variant for variant, _ in variants] == ["medellín"]
+    assert variants[0][1]  # with the page it is on
+
+
+def test_the_browser_opens_the_chunk_that_holds_each_word(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bundle, "CHUNK_BYTES", 300)  # many small chunks: many bounds to get right
+    out = tmp_path / "public"
+    build(make_site(tmp_path, base=SHIPPED), out, "--search-part-size", "5", "--no-cache")
+    chunks = read_index(out / "pagefind")["id"].chunks
+    assert len(chunks) > 50
+    for number, (_, _, words) in enumerate(chunks):
+        for word in words:
+            assert chunk_for(chunks, word) == number, word
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "previous_to", "next_first", "bounds"),
+    [  # bounds Pagefind 1.5.2 wrote for a 3,000-profile catalogue
+        ("001", "1444", None, "144452018", ("001", "1444")),
+        ("144452018", "1999", "1444", "1999933", ("14445", "1999")),
+        ("agung", "ambulans", "ad", "anak", ("ag", "am")),
+        ("anak", "anggulang", "am", "angkat", ("an", "angg")),
+        ("angkat", "angkat", "angg", "antar", ("angk", "angkat")),
+        ("cepat", "cepat", "catat", "daerah", ("ce", "cepat")),
+        ("dalam", "dalam", "daf", "dama", ("dal", "dal")),
+        ("baik", "bala", "bag", "bali", ("bai", "bala")),
+        ("yogyakarta", "yogyakarta", "ya", None, ("yo", "yogyakarta")),  # the last chunk ends on its last word
+    ],
+)
+def test_chunk_bounds_are_shortened_as_pagefind_shortens_them(
+    first: str, last: str, previous_to: str | None, next_first: str | None, bounds: tuple[str, str]
+) -> None:
+    assert bundle._bounds(first, last, previous_to, next_first) == bounds
+
+
+def test_sorts_compare_numbers_as_numbers_and_refuse_a_part_sorted_otherwise() -> None:
+    def part(values: list[str], order: list[int]) -> tuple[Path, bundle.Language]:
+        pages = [(f"id_{n}", 1) for n in range(len(values))]
+        sources = [name for name, _ in pages]
+        language = bundle.Language("id", pages, sources, {}, {}, {"n": order}, [{"n": v} for v in values], [])
+        return Path(), language
+
+    merged = bundle._merged_sorts([part(["9", "100"], [0, 1]), part(["10"], [0])], [0, 2])
+    assert merged == {"n": [0, 2, 1]}  # 9 < 10 < 100
+    text = bundle._merged_sorts([part(["b", "d"], [0, 1]), part(["c", "a"], [1, 0])], [0, 2])
+    assert text == {"n": [3, 0, 2, 1]}
+    with pytest.raises(bundle.BundleError, match="sorted 'n' differently"):
+        bundle._merged_sorts([part(["b", "a"], [0, 1])], [0])
+
+
+def test_a_bundle_from_another_pagefind_version_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    (folder / bundle.ENTRY).write_text(json.dumps({"version": "2.0.0", "languages": {}}))
+    with pytest.raises(bundle.BundleError, match=r"Pagefind 2\.0\.0 wrote this index"):
+        bundle.read_part(folder, tmp_path)
+
+
+# --- a change re-indexes only its part ----------------------------------------------------------
+
+
+def test_an_edited_profile_reindexes_only_its_part(tmp_path: Path) -> None:
+    content, out, cache = make_site(tmp_path, base=SHIPPED), tmp_path / "public", tmp_path / "cache"
+    assert "in 4 parts: 4 indexed by Pagefind, 0 unchanged" in build(
+        content, out, "--search-part-size", "4", "--cache", str(cache)
+    )
+    profile = content / "innovations/cek-dan-sadari.md"
+    profile.write_text(profile.read_text("utf-8") + "\nKalimat baru tentang zorbanasi.\n", "utf-8")
+    summary = build(content, out, "--search-part-size", "4", "--cache", str(cache))
+    assert "in 4 parts: 1 indexed by Pagefind, 3 unchanged" in summary
+    assert "zorbanasi" in read_index(out / "pagefind")["id"].words
+    build(content, tmp_path / "fresh", "--search-part-size", "4", "--no-cache")
+    assert tree(out) == tree(tmp_path / "fresh")
+    assert len(list((cache / search.PARTS).iterdir())) == 4  # the replaced part's index was dropped
+
+
+def test_a_damaged_part_in_the_cache_is_indexed_again(tmp_path: Path) -> None:
+    content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
+    build(content, out, "--cache", str(cache), "--search-part-size", "1")
+    shutil.rmtree(cache / search.KEPT)
+    shutil.rmtree(out)  # so that the build does not find "nothing changed"
+    (next((cache / search.PARTS).iterdir()) / search.READ).write_bytes(b"not a part")
+    assert "1 indexed by Pagefind, 1 unchanged" in build(content, out, "--cache", str(cache), "--search-part-size", "1")
+    build(content, tmp_path / "fresh", "--no-cache")
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_an_index_that_cannot_be_merged_fails_the_build_and_keeps_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out, "--no-cache")
+    before = tree(out)
+    monkeypatch.setattr(bundle, "FORMAT", "0.9")  # as if Pagefind had been upgraded under the generator
+    (content / "innovations/beta.md").write_text((content / "innovations/beta.md").read_text() + "\nBaru.\n")
+    code, _, err = run("build", "--content", str(content), "--out", str(out), "--no-cache")
+    assert code == 3
+    assert "this generator merges only 0.9.x" in err
+    assert tree(out) == before
