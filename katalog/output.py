@@ -64,6 +64,18 @@ class Staging:
         _place(target, lambda path: path.write_bytes(data))
         return True
 
+    def keep(self, rel: str) -> bool:
+        """Keep the previous build's file at ``rel`` without making its bytes again (the
+        caller knows they would be the same); False when there is none to keep."""
+        old = self.previous / rel if self.previous else None
+        if old is None or not old.is_file() or old.is_symlink():
+            return False
+        target = safe_join(self.path, rel)
+        self.written.add(rel)
+        if not _same_file(old, target) and not _link(old, target):
+            _place(target, lambda path: shutil.copyfile(old, path))
+        return True
+
     def copy(self, rel: str, source: Path) -> bool:
         return self.write(rel, source.read_bytes())
 

@@ -15,7 +15,9 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import io
 import os
+import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,12 +210,15 @@ def build(options: Options) -> Report:
     try:
         inputs = _inputs(options)
         last = store.get_objects(BUILDS, [str(options.out_dir.resolve())]).get(str(options.out_dir.resolve()))
-        if last and last[0] == inputs and last[1] == _listing(options.out_dir):
-            return Report(last[2], UNCHANGED if options.search else "", last[3], 0)
+        # Whether the output is as the last build left it: then that build's record holds.
+        record = last if last and last[1] == _listing(options.out_dir) else None
+        if record and record[0] == inputs:
+            return Report(record[2], UNCHANGED if options.search else "", record[3], 0)
         plan = prepare(options, store)
         staging = output.Staging(options.out_dir)
+        rendered: dict[str, str] = record[4] if record and len(record) > 4 else {}  # older records: four fields
         try:
-            written = _write_site(plan, staging, store, cores)
+            written, rendered = _write_site(plan, staging, store, cores, _render_tag(plan, options), rendered)
             # The bodies' HTML and the Jinja environment (which holds reference
             # cycles) go before Pagefind starts: its memory peaks while it runs.
             gc.collect()
@@ -231,7 +236,7 @@ def build(options: Options) -> Report:
         except BaseException:
             staging.discard()
             raise
-        done = (inputs, _listing(options.out_dir), len(plan.pages), plan.warnings)
+        done = (inputs, _listing(options.out_dir), len(plan.pages), plan.warnings, rendered)
         store.put_objects(BUILDS, {str(options.out_dir.resolve()): done})
     finally:
         store.close()
@@ -264,18 +269,66 @@ def _files(folder: Path) -> list[tuple[str, os.DirEntry[str]]]:
     return [(rel, entry) for rel, entry in output.walk(folder) if entry.is_file()]
 
 
-def _write_site(plan: Plan, staging: output.Staging, store: Cache, cores: int) -> int:
-    """Every page, data file, image and copied file of the site; how many files were written."""
+def _write_site(
+    plan: Plan, staging: output.Staging, store: Cache, cores: int, tag: str, rendered: dict[str, str]
+) -> tuple[int, dict[str, str]]:
+    """Every page, data file, image and copied file of the site; how many files were written,
+    and what each page was rendered from (see :func:`_page_inputs`)."""
     cat = plan.catalogue
     with _few_collections():  # computed here, once, before the workers fork; not once in each
         _ = (cat.related, cat.search_terms)
     with _frozen():
         html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores)
     renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of)
+    shared = (renderer, plan.pages, staging, (tag, _profile_hashes(cat)), rendered)
     with _frozen():
-        pages_written = parallel.run(_render_pages, (renderer, plan.pages, staging), len(plan.pages), cores)
+        results = parallel.run(_render_pages, shared, len(plan.pages), cores)
     staging.record(page.file for page in plan.pages)  # written by the workers
-    return sum(pages_written) + _write_rest(cat, plan.copies, renderer, staging)
+    pages_written = sum(count for count, _ in results)
+    now = {file: inputs for _, made in results for file, inputs in made.items()}
+    return pages_written + _write_rest(cat, plan.copies, renderer, staging), now
+
+
+def _render_tag(plan: Plan, options: Options) -> str:
+    """What every page's HTML depends on besides its own data: the generator's code, the
+    templates and UI strings, the assets' versions, the settings and the static pages
+    (in the menu of every page). A change to any of them renders every page again."""
+    settings = plan.catalogue.settings
+    parts = [code_tag(), repr(sorted(plan.asset_versions.items())), repr(options.search)]
+    for rel, entry in _files(settings.templates_dir):
+        with open(entry.path, "rb") as stream:  # noqa: PTH123 (os.scandir entries: see output.walk)
+            parts += [rel, hashlib.sha256(stream.read()).hexdigest()]
+    data = pickle.dumps((settings, plan.catalogue.pages), protocol=pickle.HIGHEST_PROTOCOL)
+    return digest(*parts, hashlib.sha256(data).hexdigest())
+
+
+def _page_inputs(tag: str, page: pages.Planned, known: dict[int, str]) -> str | None:
+    """A hash of everything ``page`` is rendered from: ``tag`` and the page's own data,
+    pickled (the model is frozen dataclasses of plain values), each profile in it by the
+    hash of its own pickle (``known``: by object). Equal hashes, equal HTML; None when the
+    data cannot be pickled (the page is then always rendered)."""
+    stream = io.BytesIO()
+    try:
+        _Pickler(stream, known).dump((page.template, page.path, page.lang, page.full_context()))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return hashlib.sha256(tag.encode() + stream.getvalue()).hexdigest()
+
+
+def _profile_hashes(cat: model.Catalogue) -> dict[int, str]:
+    """Each profile's hash, by object: a listing names thirty profiles, hashed once each."""
+    return {id(i): hashlib.sha256(pickle.dumps(i, pickle.HIGHEST_PROTOCOL)).hexdigest() for i in cat.innovations}
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a profile the build knows as its hash (see :func:`_profile_hashes`)."""
+
+    def __init__(self, stream: io.BytesIO, known: dict[int, str]) -> None:
+        super().__init__(stream, pickle.HIGHEST_PROTOCOL)
+        self.known = known
+
+    def persistent_id(self, obj: object) -> str | None:
+        return self.known.get(id(obj)) if type(obj) is model.Innovation else None
 
 
 def _bodies(cat: model.Catalogue) -> list[str]:
@@ -285,10 +338,24 @@ def _bodies(cat: model.Catalogue) -> list[str]:
     return texts + [page.body for page in cat.pages.values()]
 
 
-def _render_pages(shared: tuple[render.Renderer, list[pages.Planned], output.Staging], part: range) -> int:
-    """Render and write the pages numbered ``part`` (in a worker process); how many were written."""
-    renderer, planned, staging = shared
-    return sum(staging.write(planned[i].file, renderer.render(planned[i])) for i in part)
+def _render_pages(
+    shared: tuple[render.Renderer, list[pages.Planned], output.Staging, tuple[str, dict[int, str]], dict[str, str]],
+    part: range,
+) -> tuple[int, dict[str, str]]:
+    """Render and write the pages numbered ``part`` (in a worker process): how many were
+    written, and each page's inputs. A page whose inputs are those the last build rendered
+    it from is not rendered again: that build's file is kept."""
+    renderer, planned, staging, (tag, known), before = shared
+    written, made = 0, {}
+    for i in part:
+        page = planned[i]
+        inputs = _page_inputs(tag, page, known)
+        if inputs is not None:
+            made[page.file] = inputs
+            if before.get(page.file) == inputs and staging.keep(page.file):
+                continue
+        written += staging.write(page.file, renderer.render(page))
+    return written, made
 
 
 def _write_rest(

@@ -78,6 +78,8 @@ def index(site: Path, profiles: dict[str, list[str]], store: Cache, part_size: i
     When every part is what the last build indexed, that build's merged index,
     kept in the cache, is reused as it is.
     """
+    if not profiles:
+        raise SearchIndexError("there is no profile to index: build with --no-search until there is one")
     plans = _plans(site, profiles, part_size)
     fingerprint = digest(*(plan.fingerprint for plan in plans))
     kept = store.folder / KEPT / fingerprint if store.folder else None

@@ -11,6 +11,7 @@ import pytest
 
 from katalog import markup, output, pipeline
 from katalog.cache import Cache
+from katalog.pages import Planned
 
 from .helpers import MINIMAL, make_site, replace_in, run, tree
 
@@ -270,3 +271,81 @@ def test_a_kept_file_or_folder_in_the_way_of_a_new_path_is_replaced(tmp_path: Pa
     staging.commit()
     assert (out / "a").read_bytes() == b"now a file"
     assert (out / "b" / "index.html").read_bytes() == b"now a page"
+
+
+# --- a page whose inputs did not change is not rendered again ---------------------------------
+
+
+CHANGES = {  # a change to an input of pages other than the file's own: each must reach them
+    "agency name": ("content/agencies/pemkab-beta.yml", "Pemerintah Kabupaten Beta", "Pemkab Beta Baru"),
+    "sector name": ("content/taxonomies/sectors.yml", "name: Pendidikan", "name: Pendidikan Dasar"),
+    "static page title (in the menu)": ("content/pages/tentang.md", "title: Tentang Katalog Uji", "title: Tentang"),
+    "site title": ("content/site.yml", "title: Katalog Uji", "title: Katalog Uji Baru"),
+    "profile title (in listings, related, replications)": ("content/innovations/alpha.md", "title: Alpha", "title: A"),
+    "UI string": ("templates/strings/id.yml", "label: Cari inovasi", "label: Telusuri inovasi"),
+    "template": ("templates/base.html", "</body>", "<!-- diubah --></body>"),
+    "stylesheet": ("assets/site.css", "", "/* diubah */\n"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_pages_not_rendered_again_are_those_whose_inputs_did_not_change(
+    tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each change, after a build, must give the site a build from nothing gives."""
+    project = tmp_path / "project"
+    shutil.copytree(MINIMAL, project / "content")
+    for folder in ("templates", "assets"):
+        shutil.copytree(Path(pipeline.__file__).parent.parent / folder, project / folder)
+    rel, old, new = CHANGES[change]
+
+    out = tmp_path / "public"
+    _build_project(project, out, tmp_path / "cache")
+    path = project / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1) if old else new + text, "utf-8")
+    rendered = count_renders(monkeypatch)
+    _build_project(project, out, tmp_path / "cache")
+    assert rendered
+    _build_project(project, tmp_path / "fresh", None)
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
+def _build_project(project: Path, out: Path, cache: Path | None) -> None:
+    pipeline.build(pipeline.Options(project / "content", out, templates_dir=project / "templates",
+                                    assets_dir=project / "assets", search=False, jobs=1, cache_dir=cache))  # fmt: skip
+
+
+def count_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages the next builds render (in this process: --jobs 1), by address."""
+    from katalog import render
+
+    rendered: list[str] = []
+    original = render.Renderer.render
+
+    def counting(self: render.Renderer, page: Planned) -> bytes:
+        rendered.append(page.path)
+        return original(self, page)
+
+    monkeypatch.setattr(render.Renderer, "render", counting)
+    return rendered
+
+
+def test_a_body_edit_renders_only_the_pages_that_show_the_profile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out, "--no-search", "--jobs", "1")
+    rendered = count_renders(monkeypatch)
+    (content / "innovations/beta.md").write_text(BETA + "\nSatu kalimat baru.\n")
+    build(content, out, "--no-search", "--jobs", "1")
+    # The pages that hold the profile (its own, listings, its agency, sectors, the profile it
+    # replicates), and no other: a page is rendered again when anything of a profile it
+    # holds changed, shown or not.
+    assert {"inovasi/beta/", "inovasi/", "inovasi/alpha/"} <= set(rendered), rendered
+    untouched = {"tentang/", "cari/", "instansi/puskesmas-alpha/"}
+    assert all((out / path / "index.html").is_file() for path in untouched)
+    assert not untouched & set(rendered), rendered
+    build(content, tmp_path / "fresh", "--no-search", "--no-cache")
+    assert tree(out) == tree(tmp_path / "fresh")
