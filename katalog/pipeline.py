@@ -249,7 +249,11 @@ UNCHANGED = "nothing changed since the last build"
 
 def _inputs(options: Options) -> str:
     """A digest of everything a build reads, and of how it was asked to build."""
-    parts = [code_tag(), (options.today or config.today()).isoformat(), repr((options.base_url, options.search))]
+    parts = [
+        code_tag(),
+        (options.today or config.today()).isoformat(),
+        repr((options.base_url, options.search, options.search_part_size)),
+    ]
     for folder in (options.content_dir, options.templates_dir, options.assets_dir):
         for rel, entry in _files(folder):
             with open(entry.path, "rb") as stream:  # noqa: PTH123 (os.scandir entries: see output.walk)

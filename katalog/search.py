@@ -47,11 +47,11 @@ class SearchIndexError(Exception):
 
 
 @dataclass(frozen=True)
-class Plan:
-    """One part of the index: the slugs it covers (as patterns) and its pages."""
+class PartPlan:
+    """One part of the index: the slugs it covers, and a hash of its pages (and of the
+    generator's code and Pagefind's version) under which the cache keeps its bundle."""
 
     patterns: tuple[str, ...]  # "ab*": every slug starting with "ab"; "ab": the slug "ab"
-    files: tuple[str, ...]  # the pages it indexes (a profile and its translations)
     fingerprint: str
 
     @property
@@ -156,7 +156,7 @@ def _pack(units: list[Group], size: int) -> list[Group]:
     return packed
 
 
-def _plans(site: Path, profiles: dict[str, list[str]], part_size: int) -> list[Plan]:
+def _plans(site: Path, profiles: dict[str, list[str]], part_size: int) -> list[PartPlan]:
     plans = []
     tag = digest(metadata.version("pagefind-bin"), code_tag())  # the code: kept parts are pickles of its classes
     for patterns, slugs in partition(list(profiles), part_size):
@@ -164,7 +164,7 @@ def _plans(site: Path, profiles: dict[str, list[str]], part_size: int) -> list[P
         parts = [tag, *patterns]
         for rel in files:
             parts += [rel, hashlib.sha256((site / rel).read_bytes()).hexdigest()]
-        plans.append(Plan(patterns, files, digest(*parts)))
+        plans.append(PartPlan(patterns, digest(*parts)))
     return plans
 
 
@@ -179,10 +179,10 @@ def _parts_folder(store: Cache) -> Iterator[Path]:
         yield Path(temporary)
 
 
-def _run(site: Path, folder: Path, plans: list[Plan], cores: int) -> None:
+def _run(site: Path, folder: Path, plans: list[PartPlan], cores: int) -> None:
     """Index ``plans`` with Pagefind, ``cores`` runs at a time; each part is read as it finishes."""
     waiting = list(plans)
-    running: list[tuple[Plan, subprocess.Popen[str], Path]] = []
+    running: list[tuple[PartPlan, subprocess.Popen[str], Path]] = []
     try:
         while waiting or running:
             while waiting and len(running) < max(1, cores):
