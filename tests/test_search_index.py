@@ -72,8 +72,22 @@ def test_the_merged_index_holds_what_pagefind_indexes_in_one_run(tmp_path: Path,
     out = tmp_path / "public"
     summary = build(make_site(tmp_path, base=base), out, "--search-part-size", str(size), "--no-cache")
     assert "0 unchanged" in summary and " 1 part:" not in summary  # several parts, all indexed
+    assert_same_as_one_run(out, tmp_path / "oracle")
+
+
+def test_files_whose_hashes_begin_alike_get_longer_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bundle, "NAME_LENGTH", 1)  # sixteen names for fourteen pages: most collide
+    out = tmp_path / "public"
+    build(make_site(tmp_path, base=SHIPPED), out, "--search-part-size", "4", "--no-cache")
+    names = [path.stem for path in (out / "pagefind/fragment").iterdir()]
+    assert len(names) == len(set(names)) == 14
+    assert any(len(name) > len("id_0") for name in names)
+    assert_same_as_one_run(out, tmp_path / "oracle")
+
+
+def assert_same_as_one_run(out: Path, oracle: Path) -> None:
     merged = read_index(out / "pagefind")
-    whole = read_index(pagefind_at_once(out, tmp_path / "oracle"))
+    whole = read_index(pagefind_at_once(out, oracle))
     assert merged.keys() == whole.keys()
     for lang, want in whole.items():
         got = merged[lang]
