@@ -50,6 +50,12 @@ def test_build_reports_the_search_index(tmp_path: Path) -> None:
     assert "search: Indexed 3 pages in 2 languages, in 1 part: 1 indexed by Pagefind, 0 unchanged" in out
 
 
+def test_a_search_part_size_must_be_a_positive_whole_number(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run("build", "--content", str(make_site(tmp_path)), "--search-part-size", "0")
+    assert exit_info.value.code == 2
+
+
 def test_content_errors_exit_1_and_go_to_stderr(tmp_path: Path) -> None:
     content = make_site(tmp_path, {"innovations/beta.md": None, "innovations/gamma.md": "no front matter"})
     code, out, err = run("check", "--content", str(content))
