@@ -55,10 +55,12 @@ ENTRY = "pagefind-entry.json"
 # words near them, not on every word before, so that an edit changes the few chunks it
 # touches and the others are reused from the last build as they are.
 CHUNK_BYTES = 24_000
-# Hex digits of the hash in a file's name (Pagefind's meta file has as many; its fragments
-# have seven): equal names mean equal bytes. The metadata lists every page by its name,
-# so each digit costs a reader about half a byte per profile.
+# Hex digits of the hash in a file's name: equal names mean equal bytes, so a file the last
+# build wrote under the same name is reused. The metadata lists every page by its fragment's
+# name, so each digit there costs a reader about half a byte per profile: fragments get ten
+# (and a reused one must have the same size too), the few chunks and the metadata sixteen.
 NAME_LENGTH = 10
+CHUNK_NAME_LENGTH = 16
 # Positions in a .pf_meta record.
 META_VERSION, META_PAGES, META_CHUNKS, META_FILTERS, META_SORTS, META_FIELDS = range(6)
 
@@ -284,9 +286,10 @@ class _Files:
     previous: Path | None
 
     def link(self, rel: str, source: Path) -> None:
-        """Link ``source`` at ``rel``, or the earlier bundle's file of that name."""
+        """Link ``source`` at ``rel``, or the earlier bundle's file of that name and size."""
         old = self.previous / rel if self.previous else None
-        link_or_copy(old if old is not None and old.is_file() else source, self.out / rel)
+        same = old is not None and old.is_file() and old.stat().st_size == source.stat().st_size
+        link_or_copy(old if same and old is not None else source, self.out / rel)
 
     def put(self, rel: str, data: bytes, level: int = 9) -> None:
         """Write ``data`` (compressed) at ``rel``, or link the earlier bundle's file of that name."""
@@ -315,7 +318,7 @@ def _merge_language(lang: str, holding: list[tuple[Path, Language]], files: _Fil
     sorts = [[name, order] for name, order in sorted(_merged_sorts(holding, offsets).items())]
     meta = [version, pages, chunks, filters, sorts, holding[0][1].meta_fields]
     data = payload(meta)
-    meta_hash = unique_name(lang, data, NAME_LENGTH, set())
+    meta_hash = unique_name(lang, data, CHUNK_NAME_LENGTH, set())
     files.put(f"pagefind.{meta_hash}.pf_meta", data)
     return meta_hash, total
 
@@ -381,7 +384,7 @@ def _write_chunks(lang: str, entries: Iterator[tuple[str, bytes]], files: _Files
     listed: list[list[str]] = []
     names: set[str] = set()
     for number, (first, last, data) in enumerate(chunks):
-        name = unique_name(lang, data, NAME_LENGTH, names)
+        name = unique_name(lang, data, CHUNK_NAME_LENGTH, names)
         names.add(name)
         files.put(f"index/{name}.pf_index", data, 6)  # most of the bytes: 9 takes 3 times as long for 1 %
         following = chunks[number + 1][0] if number + 1 < len(chunks) else None
@@ -426,7 +429,7 @@ def _write_filters(
     for name, values in sorted(merged.items()):
         record = [name, [[value, pages] for value, pages in sorted(values.items())]]
         data = payload(record)
-        chunk_name = unique_name(lang, data, NAME_LENGTH, names)
+        chunk_name = unique_name(lang, data, CHUNK_NAME_LENGTH, names)
         names.add(chunk_name)
         files.put(f"filter/{chunk_name}.pf_filter", data)
         listed.append([name, chunk_name])
