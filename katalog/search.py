@@ -219,26 +219,34 @@ def _aligned(parts: list[bundle.Part], site: Path) -> list[bundle.Part]:
     """The parts, those without every meta field of the others read again for the full list.
 
     Parts of a few hundred profiles nearly always hold every field (an image,
-    an award); this costs only small catalogues a second reading.
+    an award); a part that lacks one is read again once, and kept so read.
     """
     fields = bundle.fields_of(parts)
     return [part if bundle.aligned(part, fields) else _reread(part, fields, site) for part in parts]
 
 
 def _reread(part: bundle.Part, fields: dict[str, list[str]], site: Path) -> bundle.Part:
+    kept = part.folder.parent
+    name = f"part-{digest(repr(sorted(fields.items())))[:16]}.pickle"
+    again = _load(kept, name)
+    if again is not None:
+        return again
     try:
-        return bundle.read_part(part.folder, site, fields)
+        again = bundle.read_part(part.folder, site, fields)
     except bundle.BundleError as error:
         raise SearchIndexError(f"Pagefind wrote an index this generator cannot merge: {error}") from error
+    (kept / name).write_bytes(pickle.dumps(again, protocol=pickle.HIGHEST_PROTOCOL))
+    again.folder = part.folder
+    return again
 
 
-def _load(kept: Path) -> bundle.Part | None:
+def _load(kept: Path, name: str = READ) -> bundle.Part | None:
     """A kept part; None when there is none, or it cannot be read: a damaged cache is an empty one."""
     try:
-        part = pickle.loads((kept / READ).read_bytes())
+        part = pickle.loads((kept / name).read_bytes())
     except Exception:  # a missing file, or whatever unpickling a damaged one raises
         return None
-    if not isinstance(part, bundle.Part):
+    if not isinstance(part, bundle.Part) or not (kept / "bundle" / bundle.ENTRY).is_file():
         return None
     part.folder = kept / "bundle"
     return part
