@@ -207,3 +207,14 @@ def test_an_index_that_cannot_be_merged_fails_the_build_and_keeps_the_site(
     assert code == 3
     assert "this generator merges only 0.9.x" in err
     assert tree(out) == before
+
+
+def test_a_catalogue_without_profiles_says_to_build_without_search(tmp_path: Path) -> None:
+    names = ("alpha.md", "alpha.en.md", "beta.md")
+    content = make_site(tmp_path, {f"innovations/{name}": None for name in names})
+    shutil.rmtree(content / "media")
+    code, _, err = run("build", "--content", str(content), "--out", str(tmp_path / "public"), "--no-cache")
+    assert code == 3
+    assert "there is no profile to index: build with --no-search until there is one" in err
+    code, _, err = run("build", "--content", str(content), "--out", str(tmp_path / "public"), "--no-search")
+    assert code == 0, err
