@@ -223,15 +223,8 @@ def build(options: Options) -> Report:
             # cycles) go before Pagefind starts: its memory peaks while it runs.
             gc.collect()
             staging.prune()  # a kept page of a deleted profile must not be indexed
-            last = staging.previous / routes.SEARCH_BUNDLE if staging.previous else None
-            if options.search:
-                staging.clear(routes.SEARCH_BUNDLE)
-            summary = (
-                search.index(staging.path, _indexed(plan.catalogue), store, options.search_part_size, cores, last)
-                if options.search
-                else ""
-            )
-            written += staging.keep_unchanged(routes.SEARCH_BUNDLE) if options.search else 0
+            summary, indexed = _search(plan, staging, store, options, cores) if options.search else ("", 0)
+            written += indexed
             staging.commit()
         except BaseException:
             staging.discard()
@@ -241,6 +234,15 @@ def build(options: Options) -> Report:
     finally:
         store.close()
     return Report(len(plan.pages), summary, plan.warnings, written)
+
+
+def _search(plan: Plan, staging: output.Staging, store: Cache, options: Options, cores: int) -> tuple[str, int]:
+    """Index the staged site; Pagefind's summary, and how many files of the index are new or changed."""
+    previous = staging.previous / routes.SEARCH_BUNDLE if staging.previous else None
+    staging.clear(routes.SEARCH_BUNDLE)
+    profiles = _indexed(plan.catalogue)
+    summary = search.index(staging.path, profiles, store, options.search_part_size, cores, previous)
+    return summary, staging.keep_unchanged(routes.SEARCH_BUNDLE)
 
 
 BUILDS = "builds"  # cache table: output folder → what its last build was made from
