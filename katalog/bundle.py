@@ -285,11 +285,20 @@ class _Files:
     out: Path
     previous: Path | None
 
-    def link(self, rel: str, source: Path) -> None:
-        """Link ``source`` at ``rel``, or the earlier bundle's file of that name and size."""
-        old = self.previous / rel if self.previous else None
-        same = old is not None and old.is_file() and old.stat().st_size == source.stat().st_size
-        link_or_copy(old if same and old is not None else source, self.out / rel)
+    def link(self, rel: str, source: str) -> None:
+        """Link ``source`` at ``rel``, or the earlier bundle's file of that name and size.
+
+        Plain strings and os calls, not pathlib: this runs once per profile."""
+        target = f"{self.out}/{rel}"
+        if self.previous is not None:
+            old = f"{self.previous}/{rel}"
+            try:
+                if os.stat(old).st_size == os.stat(source).st_size:  # noqa: PTH116
+                    link_or_copy(old, target)
+                    return
+            except OSError:  # not in the earlier bundle
+                pass
+        link_or_copy(source, target)
 
     def put(self, rel: str, data: bytes, level: int = 9) -> None:
         """Write ``data`` (compressed) at ``rel``, or link the earlier bundle's file of that name."""
@@ -307,9 +316,9 @@ def _merge_language(lang: str, holding: list[tuple[Path, Language]], files: _Fil
         offsets.append(total)
         total += len(language.pages)
         for (named, words), source in zip(language.pages, language.sources, strict=True):
-            path = folder / "fragment" / f"{source}.pf_fragment"
+            path = f"{folder}/fragment/{source}.pf_fragment"
             # Two fragments whose hashes begin alike: the second gets a longer one, still by its bytes.
-            name = named if named not in names else unique_name(lang, path.read_bytes(), NAME_LENGTH + 1, names)
+            name = named if named not in names else unique_name(lang, Path(path).read_bytes(), NAME_LENGTH + 1, names)
             names.add(name)
             files.link(f"fragment/{name}.pf_fragment", path)
             pages.append([name, words])
@@ -523,7 +532,7 @@ def unique_name(lang: str, data: bytes, length: int, taken: set[str]) -> str:
     return f"{lang}_{digest[:length]}"
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: str | Path, target: str | Path) -> None:
     try:
         os.link(source, target)
     except OSError:

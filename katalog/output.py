@@ -93,13 +93,17 @@ class Staging:
         byte the previous build's become links to those, like the files written here;
         returns how many are new or changed."""
         written = 0
-        for path in sorted(p for p in (self.path / folder).rglob("*") if p.is_file()):
-            rel = path.relative_to(self.path).as_posix()
+        base = folder.strip("/")
+        for sub, entry in walk(self.path / base):  # os.scandir: the index has a file per profile
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            rel = f"{base}/{sub}"
             self.written.add(rel)
-            old = self.previous / rel if self.previous else None
-            if old is not None and _same_file(old, path):
-                continue  # already the previous build's file (an index reused from the cache)
-            if old is None or not (_holds(old, path.read_bytes()) and _link(old, path)):
+            old = os.path.join(self.previous, rel) if self.previous else None  # noqa: PTH118 (see walk)
+            if old is not None and _same_entry(old, entry):
+                continue  # already the previous build's file (linked by the search stage or reused)
+            path = Path(entry.path)
+            if old is None or not (_holds(Path(old), path.read_bytes()) and _link(Path(old), path)):
                 written += 1
         return written
 
@@ -236,6 +240,15 @@ def commit(staging: Path, out_dir: Path) -> None:
     staging.replace(out_dir)
     if old.exists():
         old.replace(staging)
+
+
+def _same_entry(path: str, entry: os.DirEntry[str]) -> bool:
+    """Whether ``path`` is the very file ``entry`` lists (one inode, two names)."""
+    try:
+        found, listed = os.stat(path, follow_symlinks=False), entry.stat(follow_symlinks=False)  # noqa: PTH116
+    except OSError:
+        return False
+    return (found.st_ino, found.st_dev) == (listed.st_ino, listed.st_dev)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -21,6 +21,7 @@ import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import (
     advice,
@@ -216,14 +217,15 @@ def build(options: Options) -> Report:
             return Report(record[2], UNCHANGED if options.search else "", record[3], 0)
         plan = prepare(options, store)
         staging = output.Staging(options.out_dir)
-        rendered: dict[str, str] = record[4] if record and len(record) > 4 else {}  # older records: four fields
+        rendered: dict[str, Made] = record[4] if record and len(record) > 4 else {}  # older records: four fields
         try:
             written, rendered = _write_site(plan, staging, store, cores, _render_tag(plan, options), rendered)
             # The bodies' HTML and the Jinja environment (which holds reference
             # cycles) go before Pagefind starts: its memory peaks while it runs.
             gc.collect()
             staging.prune()  # a kept page of a deleted profile must not be indexed
-            summary, indexed = _search(plan, staging, store, options, cores) if options.search else ("", 0)
+            hashes = {file: made.output for file, made in rendered.items()}
+            summary, indexed = _search(plan, staging, store, options, cores, hashes) if options.search else ("", 0)
             written += indexed
             staging.commit()
         except BaseException:
@@ -236,12 +238,14 @@ def build(options: Options) -> Report:
     return Report(len(plan.pages), summary, plan.warnings, written)
 
 
-def _search(plan: Plan, staging: output.Staging, store: Cache, options: Options, cores: int) -> tuple[str, int]:
+def _search(
+    plan: Plan, staging: output.Staging, store: Cache, options: Options, cores: int, hashes: dict[str, str]
+) -> tuple[str, int]:
     """Index the staged site; Pagefind's summary, and how many files of the index are new or changed."""
     previous = staging.previous / routes.SEARCH_BUNDLE if staging.previous else None
     staging.clear(routes.SEARCH_BUNDLE)
     profiles = _indexed(plan.catalogue)
-    summary = search.index(staging.path, profiles, store, options.search_part_size, cores, previous)
+    summary = search.index(staging.path, profiles, store, options.search_part_size, cores, previous, hashes)
     return summary, staging.keep_unchanged(routes.SEARCH_BUNDLE)
 
 
@@ -276,8 +280,8 @@ def _files(folder: Path) -> list[tuple[str, os.DirEntry[str]]]:
 
 
 def _write_site(
-    plan: Plan, staging: output.Staging, store: Cache, cores: int, tag: str, rendered: dict[str, str]
-) -> tuple[int, dict[str, str]]:
+    plan: Plan, staging: output.Staging, store: Cache, cores: int, tag: str, rendered: dict[str, Made]
+) -> tuple[int, dict[str, Made]]:
     """Every page, data file, image and copied file of the site; how many files were written,
     and what each page was rendered from (see :func:`_page_inputs`)."""
     cat = plan.catalogue
@@ -291,7 +295,7 @@ def _write_site(
         results = parallel.run(_render_pages, shared, len(plan.pages), cores)
     staging.record(page.file for page in plan.pages)  # written by the workers
     pages_written = sum(count for count, _ in results)
-    now = {file: inputs for _, made in results for file, inputs in made.items()}
+    now = {file: page for _, made in results for file, page in made.items()}
     return pages_written + _write_rest(cat, plan.copies, renderer, staging), now
 
 
@@ -344,23 +348,32 @@ def _bodies(cat: model.Catalogue) -> list[str]:
     return texts + [page.body for page in cat.pages.values()]
 
 
+class Made(NamedTuple):
+    """What a page was rendered from, and what it became (hashes)."""
+
+    inputs: str | None  # see _page_inputs; None: not known, always render the page
+    output: str  # sha256 of the page's bytes
+
+
 def _render_pages(
-    shared: tuple[render.Renderer, list[pages.Planned], output.Staging, tuple[str, dict[int, str]], dict[str, str]],
+    shared: tuple[render.Renderer, list[pages.Planned], output.Staging, tuple[str, dict[int, str]], dict[str, Made]],
     part: range,
-) -> tuple[int, dict[str, str]]:
+) -> tuple[int, dict[str, Made]]:
     """Render and write the pages numbered ``part`` (in a worker process): how many were
-    written, and each page's inputs. A page whose inputs are those the last build rendered
-    it from is not rendered again: that build's file is kept."""
+    written, and what each page was made from and became. A page whose inputs are those
+    the last build rendered it from is not rendered again: that build's file is kept."""
     renderer, planned, staging, (tag, known), before = shared
     written, made = 0, {}
     for i in part:
         page = planned[i]
         inputs = _page_inputs(tag, page, known)
-        if inputs is not None:
-            made[page.file] = inputs
-            if before.get(page.file) == inputs and staging.keep(page.file):
-                continue
-        written += staging.write(page.file, renderer.render(page))
+        last = before.get(page.file)
+        if inputs is not None and isinstance(last, Made) and last.inputs == inputs and staging.keep(page.file):
+            made[page.file] = last
+            continue
+        data = renderer.render(page)
+        written += staging.write(page.file, data)
+        made[page.file] = Made(inputs, hashlib.sha256(data).hexdigest())
     return written, made
 
 

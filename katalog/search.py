@@ -69,18 +69,21 @@ GLOB_ALL = glob(("*",))  # every profile
 
 
 def index(site: Path, profiles: dict[str, list[str]], store: Cache, part_size: int = PART_SIZE,
-          cores: int = 1, previous: Path | None = None) -> str:  # fmt: skip
+          cores: int = 1, previous: Path | None = None, made_from: dict[str, str] | None = None) -> str:  # fmt: skip
     """Index the profiles of ``site`` (slug → its pages); returns a summary of what was done.
 
     ``previous``: the last build's index, whose files are reused where the new
     one has the same (so the site keeps them as they were, modification time too).
+    ``made_from``: the sha256 of each page's bytes, known from rendering it (or
+    from the last build, when it was kept): no page need be read again to know
+    whether its part changed; a page not in it is read and hashed.
 
     When every part is what the last build indexed, that build's merged index,
     kept in the cache, is reused as it is.
     """
     if not profiles:
         raise SearchIndexError("there is no profile to index: build with --no-search until there is one")
-    plans = _plans(site, profiles, part_size)
+    plans = _plans(site, profiles, part_size, made_from or {})
     fingerprint = digest(*(plan.fingerprint for plan in plans))
     kept = store.folder / KEPT / fingerprint if store.folder else None
     target = site / BUNDLE_DIR
@@ -156,14 +159,14 @@ def _pack(units: list[Group], size: int) -> list[Group]:
     return packed
 
 
-def _plans(site: Path, profiles: dict[str, list[str]], part_size: int) -> list[PartPlan]:
+def _plans(site: Path, profiles: dict[str, list[str]], part_size: int, made_from: dict[str, str]) -> list[PartPlan]:
     plans = []
     tag = digest(metadata.version("pagefind-bin"), code_tag())  # the code: kept parts are pickles of its classes
     for patterns, slugs in partition(list(profiles), part_size):
-        files = tuple(sorted(file for slug in slugs for file in profiles[slug]))
+        files = sorted(file for slug in slugs for file in profiles[slug])
         parts = [tag, *patterns]
         for rel in files:
-            parts += [rel, hashlib.sha256((site / rel).read_bytes()).hexdigest()]
+            parts += [rel, made_from.get(rel) or hashlib.sha256((site / rel).read_bytes()).hexdigest()]
         plans.append(PartPlan(patterns, digest(*parts)))
     return plans
 
