@@ -84,7 +84,7 @@ def test_render_error_midway_leaves_the_previous_site_untouched(tmp_path: Path) 
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
-    """Search index included: Pagefind's hash-ordered chunks are normalised."""
+    """Search index included: the bundle merged from Pagefind's parts is written in a fixed order."""
     content = make_site(tmp_path)
     build(content, tmp_path / "one")
     build(content, tmp_path / "two")
