@@ -58,8 +58,7 @@ class Staging:
         self.written.add(rel)
         old = self.previous / rel if self.previous else None
         if old is not None and _holds(old, data):
-            if not _same_file(old, target) and not _link(old, target):
-                _place(target, lambda path: path.write_bytes(data))
+            _reuse(old, target, lambda path: path.write_bytes(data))
             return False
         _place(target, lambda path: path.write_bytes(data))
         return True
@@ -70,10 +69,8 @@ class Staging:
         old = self.previous / rel if self.previous else None
         if old is None or not old.is_file() or old.is_symlink():
             return False
-        target = safe_join(self.path, rel)
         self.written.add(rel)
-        if not _same_file(old, target) and not _link(old, target):
-            _place(target, lambda path: shutil.copyfile(old, path))
+        _reuse(old, safe_join(self.path, rel), lambda path: shutil.copyfile(old, path))
         return True
 
     def copy(self, rel: str, source: Path) -> bool:
@@ -168,6 +165,13 @@ def _reset(folder: Path) -> None:
         folder.unlink()
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
+
+
+def _reuse(old: Path, target: Path, make: Callable[[Path], object]) -> None:
+    """``target`` as the previous build's file ``old``: a hard link to it, or ``make``
+    where the file system has none."""
+    if not _same_file(old, target) and not _link(old, target):
+        _place(target, make)
 
 
 def _link(source: Path, target: Path) -> bool:

@@ -261,11 +261,17 @@ def _inputs(options: Options) -> str:
         repr((options.base_url, options.search, options.search_part_size)),
     ]
     for folder in (options.content_dir, options.templates_dir, options.assets_dir):
-        for rel, entry in _files(folder):
-            with open(entry.path, "rb") as stream:  # noqa: PTH123 (os.scandir entries: see output.walk)
-                parts += [rel, hashlib.sha256(stream.read()).hexdigest()]
-        parts.append("/")
+        parts += [*_hashed_files(folder), "/"]
     return digest(*parts)
+
+
+def _hashed_files(folder: Path) -> list[str]:
+    """Every file under ``folder`` as its relative path and the sha256 of its bytes, in order."""
+    parts = []
+    for rel, entry in _files(folder):
+        with open(entry.path, "rb") as stream:  # noqa: PTH123 (os.scandir entries: see output.walk)
+            parts += [rel, hashlib.sha256(stream.read()).hexdigest()]
+    return parts
 
 
 def _listing(folder: Path) -> tuple[int, int]:
@@ -305,9 +311,7 @@ def _render_tag(plan: Plan, options: Options) -> str:
     (in the menu of every page). A change to any of them renders every page again."""
     settings = plan.catalogue.settings
     parts = [code_tag(), repr(sorted(plan.asset_versions.items())), repr(options.search)]
-    for rel, entry in _files(settings.templates_dir):
-        with open(entry.path, "rb") as stream:  # noqa: PTH123 (os.scandir entries: see output.walk)
-            parts += [rel, hashlib.sha256(stream.read()).hexdigest()]
+    parts += _hashed_files(settings.templates_dir)
     data = pickle.dumps((settings, plan.catalogue.pages), protocol=pickle.HIGHEST_PROTOCOL)
     return digest(*parts, hashlib.sha256(data).hexdigest())
 

@@ -273,8 +273,4 @@ def _keep(bundle_dir: Path, kept: Path) -> None:
 
 def _link_tree(source: Path, target: Path) -> None:
     """``target`` as a copy of ``source`` made of hard links (a real copy where links fail)."""
-    shutil.copytree(source, target, copy_function=_link_or_copy)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    bundle.link_or_copy(Path(source), Path(target))
+    shutil.copytree(source, target, copy_function=bundle.link_or_copy)

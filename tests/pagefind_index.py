@@ -91,9 +91,9 @@ def chunk_for(chunks: list[tuple[str, str, list[str]]], term: str) -> int | None
     """The chunk the browser loads for ``term`` (pagefind_web's request_indexes): the first
     whose bounds hold it, else the first whose bounds hold it when both are cut to the
     shorter length."""
-    for start, end, _ in chunks:
+    for number, (start, end, _) in enumerate(chunks):
         if start <= term <= end:
-            return chunks.index((start, end, _))
+            return number
     for number, (start, end, _) in enumerate(chunks):
         low, high = min(len(term), len(start)), min(len(term), len(end))
         if term[:low] >= start[:low] and term[:high] <= end[:high]:
