@@ -91,13 +91,14 @@ def record(cat: Catalogue, item: Innovation, links: Links) -> dict[str, Any]:
     }
 
 
-def to_json(cat: Catalogue, links: Links) -> bytes:
-    data = {
-        "title": cat.settings.title,
-        "url": links.absolute(""),
-        "count": len(cat.innovations),
-        "innovations": [record(cat, item, links) for item in cat.innovations],
-    }
+def records(cat: Catalogue, links: Links) -> list[dict[str, Any]]:
+    """Every profile's record, in the catalogue's order: made once for both files."""
+    return [record(cat, item, links) for item in cat.innovations]
+
+
+def to_json(cat: Catalogue, links: Links, made: list[dict[str, Any]]) -> bytes:
+    """The JSON file of ``made`` (see :func:`records`)."""
+    data = {"title": cat.settings.title, "url": links.absolute(""), "count": len(made), "innovations": made}
     # Compact: Python's C encoder serves only unindented JSON, and indenting made this one
     # file cost a second per 3,000 profiles; tools and browsers lay it out for readers.
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
@@ -192,10 +193,10 @@ def csv_row(rec: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def to_csv(cat: Catalogue, links: Links) -> bytes:
+def to_csv(made: list[dict[str, Any]]) -> bytes:
+    """The CSV file of ``made`` (see :func:`records`)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for item in cat.innovations:
-        writer.writerow(csv_row(record(cat, item, links)))
+    writer.writerows(csv_row(rec) for rec in made)
     return buffer.getvalue().encode("utf-8")

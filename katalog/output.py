@@ -82,8 +82,11 @@ class Staging:
 
     def clear(self, folder: str) -> None:
         """Empty ``folder`` for a program that writes into it (Pagefind): it must not
-        find, and write into, the kept tree's files, which may be links to live ones."""
+        find, and write into, the kept tree's files, which may be links to live ones.
+        Its files are gone at once, so :meth:`prune` has none of them to remove one by one."""
         shutil.rmtree(safe_join(self.path, folder), ignore_errors=True)
+        prefix = folder.strip("/") + "/"
+        self._stale = {rel for rel in self._stale or () if not rel.startswith(prefix)}
 
     def keep_unchanged(self, folder: str) -> int:
         """Files another program wrote under ``folder`` (the search index) that are byte for

@@ -35,6 +35,7 @@ from . import (
     output,
     pages,
     parallel,
+    related,
     render,
     routes,
     schema,
@@ -223,6 +224,7 @@ def build(options: Options) -> Report:
             # The bodies' HTML and the Jinja environment (which holds reference
             # cycles) go before Pagefind starts: its memory peaks while it runs.
             gc.collect()
+            staging.clear(routes.SEARCH_BUNDLE)  # indexed anew, or gone with --no-search
             staging.prune()  # a kept page of a deleted profile must not be indexed
             hashes = {file: made.output for file, made in rendered.items()}
             summary, indexed = _search(plan, staging, store, options, cores, hashes) if options.search else ("", 0)
@@ -241,9 +243,9 @@ def build(options: Options) -> Report:
 def _search(
     plan: Plan, staging: output.Staging, store: Cache, options: Options, cores: int, hashes: dict[str, str]
 ) -> tuple[str, int]:
-    """Index the staged site; Pagefind's summary, and how many files of the index are new or changed."""
+    """Index the staged site into its cleared search folder; Pagefind's summary, and how many
+    files of the index are new or changed."""
     previous = staging.previous / routes.SEARCH_BUNDLE if staging.previous else None
-    staging.clear(routes.SEARCH_BUNDLE)
     profiles = _indexed(plan.catalogue)
     summary = search.index(staging.path, profiles, store, options.search_part_size, cores, previous, hashes)
     return summary, staging.keep_unchanged(routes.SEARCH_BUNDLE)
@@ -292,7 +294,8 @@ def _write_site(
     and what each page was rendered from (see :func:`_page_inputs`)."""
     cat = plan.catalogue
     with _few_collections():  # computed here, once, before the workers fork; not once in each
-        _ = (cat.related, cat.search_terms)
+        cat.related = related.compute(cat.innovations, cat.replications, cat.by_sector, store=store)
+        _ = cat.search_terms
     with _frozen():
         html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores)
     renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of)
@@ -385,8 +388,9 @@ def _write_rest(
     cat: model.Catalogue, copies: list[tuple[str, Path]], renderer: render.Renderer, staging: output.Staging
 ) -> int:
     """Data files, profile images and copied files (assets, schemas)."""
-    written = int(staging.write(routes.DATA_JSON, exports.to_json(cat, renderer.links)))
-    written += staging.write(routes.DATA_CSV, exports.to_csv(cat, renderer.links))
+    made = exports.records(cat, renderer.links)
+    written = int(staging.write(routes.DATA_JSON, exports.to_json(cat, renderer.links, made)))
+    written += staging.write(routes.DATA_CSV, exports.to_csv(made))
     for item in cat.innovations:
         if item.image:
             written += sum(staging.write(rel, data) for rel, data in images.render(item.image))

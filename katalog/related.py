@@ -8,18 +8,27 @@ through an inverted index of the rarer features, so the work per profile is
 bounded and the whole grows with the catalogue, not with its square;
 features shared by many profiles (a common word, a big sector) only rank the
 best candidates.
+
+The choice reads only plain values (:class:`Inputs`: each profile's features,
+its replication family, the members of its sectors), so a build remembers it
+under a hash of them: an edit to a body, a date or an outcome, which changes
+none of them, does not choose again for every profile.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .cache import Cache
     from .model import Innovation, Replication
 
 LIMIT = 5
@@ -72,13 +81,46 @@ def significant_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if len(w) >= 4 and w not in STOPWORDS}
 
 
-def _features(item: Innovation) -> set[tuple[str, str]]:
+Feature = tuple[str, str]  # ("tag", "e-ktp"), ("word", "antrean"), ("sector", "kesehatan"), ...
+CACHE_TABLE = "related"
+
+
+def _features(item: Innovation) -> tuple[Feature, ...]:
     found = {("tag", tag.lower()) for tag in item.tags}
     found |= {("word", w) for w in significant_words(f"{item.title} {item.summary}")}
     found |= {("sector", sector.key) for sector in item.sectors}
     if item.category:
         found.add(("category", item.category.key))
-    return found
+    return tuple(sorted(found))
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the choice reads, by profile in the catalogue's order, as plain values."""
+
+    slugs: tuple[str, ...]
+    features: tuple[tuple[Feature, ...], ...]
+    families: tuple[tuple[str, ...], ...]  # the profile it copies, then those that copy it
+    sectors: tuple[tuple[str, ...], ...]  # its sectors' keys
+    by_sector: tuple[tuple[str, tuple[str, ...]], ...]  # each sector's profiles, in order
+
+    def digest(self) -> str:
+        return hashlib.sha256(pickle.dumps(self, pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def inputs(
+    items: Sequence[Innovation],
+    replications: Mapping[str, Iterable[Replication]],
+    by_sector: Mapping[str, Sequence[Innovation]],
+) -> Inputs:
+    by_slug = {item.slug: item for item in items}
+    return Inputs(
+        tuple(item.slug for item in items),
+        tuple(_features(item) for item in items),
+        tuple(tuple(i.slug for i in _replication_family(item, replications, by_slug)) for item in items),
+        tuple(tuple(s.key for s in item.sectors) for item in items),
+        tuple((key, tuple(i.slug for i in members)) for key, members in sorted(by_sector.items())),
+    )
 
 
 def compute(
@@ -86,28 +128,42 @@ def compute(
     replications: Mapping[str, Iterable[Replication]],
     by_sector: Mapping[str, Sequence[Innovation]],
     limit: int = LIMIT,
+    store: Cache | None = None,
 ) -> dict[str, tuple[Innovation, ...]]:
-    """Up to ``limit`` related profiles for every profile, by slug."""
-    features = [_features(item) for item in items]
-    index: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for position, found in enumerate(features):
+    """Up to ``limit`` related profiles for every profile, by slug; ``store`` remembers
+    the choice under a hash of its :class:`Inputs`."""
+    given = inputs(items, replications, by_sector)
+    key = f"{given.digest()}-{limit}"
+    chosen = store.get_objects(CACHE_TABLE, [key]).get(key) if store else None
+    if chosen is None:
+        chosen = choose(given, limit)
+        if store:
+            store.put_objects(CACHE_TABLE, {key: chosen})
+    by_slug = {item.slug: item for item in items}
+    return {slug: tuple(by_slug[other] for other in others) for slug, others in chosen.items()}
+
+
+def choose(given: Inputs, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
+    """Up to ``limit`` related profiles (slugs) for every profile."""
+    features = [set(found) for found in given.features]
+    index: dict[Feature, list[int]] = defaultdict(list)
+    for position, found in enumerate(given.features):
         for feature in found:
             index[feature].append(position)
-    by_slug = {item.slug: item for item in items}
-    related: dict[str, tuple[Innovation, ...]] = {}
-    for position, item in enumerate(items):
-        shortlist = _shortlist(position, features, index, limit)
-        chosen = _unique(chain(_replication_family(item, replications, by_slug), (items[o] for o in shortlist)),
-                         exclude=item.slug, limit=limit)  # fmt: skip
+    by_sector = dict(given.by_sector)
+    related: dict[str, tuple[str, ...]] = {}
+    for position, slug in enumerate(given.slugs):
+        shortlist = (given.slugs[o] for o in _shortlist(position, features, index, limit))
+        chosen = _unique(chain(given.families[position], shortlist), exclude=slug, limit=limit)
         if len(chosen) < limit:
-            same_sector = (other for s in item.sectors for other in by_sector.get(s.key, ()))
-            chosen = _unique(chain(chosen, same_sector), exclude=item.slug, limit=limit)
-        related[item.slug] = tuple(chosen)
+            same_sector = (other for key in given.sectors[position] for other in by_sector.get(key, ()))
+            chosen = _unique(chain(chosen, same_sector), exclude=slug, limit=limit)
+        related[slug] = tuple(chosen)
     return related
 
 
 def _shortlist(
-    position: int, features: Sequence[set[tuple[str, str]]], index: Mapping[tuple[str, str], list[int]], limit: int
+    position: int, features: Sequence[set[Feature]], index: Mapping[Feature, list[int]], limit: int
 ) -> list[int]:
     """The best-scoring other profiles for the profile at ``position``, best first.
 
@@ -139,14 +195,14 @@ def _replication_family(
     return family
 
 
-def _unique(candidates: Iterable[Innovation], exclude: str, limit: int) -> list[Innovation]:
-    """The first ``limit`` distinct profiles of ``candidates`` other than ``exclude``."""
+def _unique(candidates: Iterable[str], exclude: str, limit: int) -> list[str]:
+    """The first ``limit`` distinct slugs of ``candidates`` other than ``exclude``."""
     seen = {exclude}
-    chosen: list[Innovation] = []
+    chosen: list[str] = []
     for candidate in candidates:
-        if candidate.slug in seen:
+        if candidate in seen:
             continue
-        seen.add(candidate.slug)
+        seen.add(candidate)
         chosen.append(candidate)
         if len(chosen) == limit:
             break

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from katalog import model, pipeline
+import pytest
+
+from katalog import model, pipeline, related
+from katalog.cache import Cache
 from katalog.related import significant_words
 
 from .helpers import make_site
@@ -70,3 +73,29 @@ def test_significant_words_drop_short_and_common_words() -> None:
         "kanker",
         "senen",
     }
+
+
+def test_a_remembered_choice_is_reused_only_while_what_it_reads_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra: dict[str, str | bytes | None] = {
+        f"innovations/p{n}.md": profile(f"Profil Kesehatan {n}", "kesehatan", "deteksi dini") for n in range(8)
+    }
+    cat = catalogue(tmp_path / "a", extra)
+    store = Cache(tmp_path / "cache")
+    fresh = related.compute(cat.innovations, cat.replications, cat.by_sector, store=store)
+    assert fresh == cat.related  # remembering changes nothing but time
+
+    chosen = []
+    monkeypatch.setattr(related, "choose", lambda given, limit: chosen.append(given) or {})
+    body_edited = catalogue(tmp_path / "b", {**extra, "innovations/p3.md": extra["innovations/p3.md"] + "Isi baru.\n"})
+    again = related.compute(body_edited.innovations, body_edited.replications, body_edited.by_sector, store=store)
+    assert not chosen  # a body is none of the choice's inputs
+    assert {k: [i.slug for i in v] for k, v in again.items()} == {k: [i.slug for i in v] for k, v in fresh.items()}
+    assert again["p0"][0] is body_edited.by_slug[again["p0"][0].slug]  # the new catalogue's profiles
+
+    retitled = catalogue(
+        tmp_path / "c", {**extra, "innovations/p3.md": profile("Profil Sekolah", "kesehatan", "sekolah")}
+    )
+    related.compute(retitled.innovations, retitled.replications, retitled.by_sector, store=store)
+    assert len(chosen) == 1  # a title is
