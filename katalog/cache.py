@@ -139,16 +139,20 @@ def memo(
     key_of: Callable[[Item], str],
     work: Callable[[Item], Value],
     cores: int = 1,
+    settled: Callable[[Value], bool] | None = None,
 ) -> list[Value]:
     """``[work(item) for item in items]``, remembering each result under ``key_of(item)``.
 
     ``work`` must be a pure function of what the key covers; an empty key is
-    never cached. What is not known yet is worked out on ``cores`` processes.
+    never cached, nor a result ``settled`` says is not (one that found its
+    input other than the key says). What is not known yet is worked out on
+    ``cores`` processes.
     """
     keys = [key_of(item) for item in items]
     known = store.get_objects(table, [k for k in keys if k]) if store else {}
     missing = [i for i, key in enumerate(keys) if key not in known]
     done = dict(zip(missing, parallel.map_items(work, [items[i] for i in missing], cores), strict=True))
     if store:
-        store.put_objects(table, {keys[i]: result for i, result in done.items() if keys[i]})
+        kept = {keys[i]: result for i, result in done.items() if keys[i] and (settled is None or settled(result))}
+        store.put_objects(table, kept)
     return [done[i] if i in done else known[key] for i, key in enumerate(keys)]

@@ -76,6 +76,7 @@ def check(
     today: dt.date | None = None,
     store: Cache | None = None,
     cores: int = 1,
+    hashes: dict[str, str] | None = None,
 ) -> tuple[sources.Sources, dict[str, bodies.Findings]]:
     """Load and check everything; raise :class:`InvalidContentError` with all problems.
 
@@ -83,9 +84,10 @@ def check(
     the later checks of links and headings read. The checks of one file alone
     (syntax, unsafe Markdown) are pure functions of its text, so ``store``
     keeps their results between runs; schema checks are cheaper than a cache
-    lookup and always run.
+    lookup and always run. ``hashes``: of the content files' bytes, when the
+    caller has them (see :func:`sources.scan`).
     """
-    found = sources.scan(content_dir, store, cores)
+    found = sources.scan(content_dir, store, cores, hashes)
     errors = list(found.errors) + schema.check(found.documents)
     invalid = {e.path for e in errors}
     site_language = _site_language(found)
@@ -129,20 +131,20 @@ class Plan:
     warnings: list[ContentError]
 
 
-def prepare(options: Options, store: Cache | None = None) -> Plan:
+def prepare(options: Options, store: Cache | None = None, hashes: dict[str, str] | None = None) -> Plan:
     """Check the content, assemble the model and plan every output; raise on any problem.
 
     ``store``: the cache, if the caller has it open already; else this opens
-    (and closes) the one ``options`` name.
+    (and closes) the one ``options`` name. ``hashes``: see :func:`check`.
     """
     if store is None:
         opened = Cache(options.cache_dir)
         try:
-            return prepare(options, opened)
+            return prepare(options, opened, hashes)
         finally:
             opened.close()
     with _few_collections():
-        return _prepare(options, store)
+        return _prepare(options, store, hashes)
 
 
 @contextlib.contextmanager
@@ -173,10 +175,9 @@ def _frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _prepare(options: Options, store: Cache) -> Plan:
-    found, findings = check(
-        options.content_dir, options.templates_dir, options.today, store, parallel.workers(options.jobs)
-    )
+def _prepare(options: Options, store: Cache, hashes: dict[str, str] | None) -> Plan:
+    cores = parallel.workers(options.jobs)
+    found, findings = check(options.content_dir, options.templates_dir, options.today, store, cores, hashes)
     cat = catalogue(found, options)
     planned = pages.plan(cat)
     versions = output.file_hashes(cat.settings.assets_dir)
@@ -210,13 +211,13 @@ def build(options: Options) -> Report:
     cores = parallel.workers(options.jobs)
     store = Cache(options.cache_dir)
     try:
-        inputs = _inputs(options)
+        inputs, content = _inputs(options)
         last = store.get_objects(BUILDS, [str(options.out_dir.resolve())]).get(str(options.out_dir.resolve()))
         # Whether the output is as the last build left it: then that build's record holds.
         record = last if last and last[1] == _listing(options.out_dir) else None
         if record and record[0] == inputs:
             return Report(record[2], UNCHANGED if options.search else "", record[3], 0)
-        plan = prepare(options, store)
+        plan = prepare(options, store, content)
         staging = output.Staging(options.out_dir)
         rendered: dict[str, Made] = record[4] if record and len(record) > 4 else {}  # older records: four fields
         try:
@@ -255,25 +256,27 @@ BUILDS = "builds"  # cache table: output folder → what its last build was made
 UNCHANGED = "nothing changed since the last build"
 
 
-def _inputs(options: Options) -> str:
-    """A digest of everything a build reads, and of how it was asked to build."""
+def _inputs(options: Options) -> tuple[str, dict[str, str]]:
+    """A digest of everything a build reads, and of how it was asked to build; and the
+    sha256 of each content file, so that loading need not read an unchanged file again."""
     parts = [
         code_tag(),
         (options.today or config.today()).isoformat(),
         repr((options.base_url, options.search, options.search_part_size)),
     ]
-    for folder in (options.content_dir, options.templates_dir, options.assets_dir):
-        parts += [*_hashed_files(folder), "/"]
-    return digest(*parts)
+    content = _hashed_files(options.content_dir)
+    for hashes in (content, _hashed_files(options.templates_dir), _hashed_files(options.assets_dir)):
+        parts += [part for rel, sha in hashes.items() for part in (rel, sha)] + ["/"]
+    return digest(*parts), content
 
 
-def _hashed_files(folder: Path) -> list[str]:
-    """Every file under ``folder`` as its relative path and the sha256 of its bytes, in order."""
-    parts = []
+def _hashed_files(folder: Path) -> dict[str, str]:
+    """The sha256 of the bytes of every file under ``folder``, by relative path, in order."""
+    hashes = {}
     for rel, entry in _files(folder):
         with open(entry.path, "rb") as stream:  # noqa: PTH123 (os.scandir entries: see output.walk)
-            parts += [rel, hashlib.sha256(stream.read()).hexdigest()]
-    return parts
+            hashes[rel] = hashlib.sha256(stream.read()).hexdigest()
+    return hashes
 
 
 def _listing(folder: Path) -> tuple[int, int]:
@@ -314,7 +317,7 @@ def _render_tag(plan: Plan, options: Options) -> str:
     (in the menu of every page). A change to any of them renders every page again."""
     settings = plan.catalogue.settings
     parts = [code_tag(), repr(sorted(plan.asset_versions.items())), repr(options.search)]
-    parts += _hashed_files(settings.templates_dir)
+    parts += [part for rel, sha in _hashed_files(settings.templates_dir).items() for part in (rel, sha)]
     data = pickle.dumps((settings, plan.catalogue.pages), protocol=pickle.HIGHEST_PROTOCOL)
     return digest(*parts, hashlib.sha256(data).hexdigest())
 

@@ -9,8 +9,10 @@ place, not UTF-8, broken YAML, duplicate keys, links out of the tree) become
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,7 +57,7 @@ class Document:
     body: str = ""
     body_line: int = 0
     lang: str = ""
-    digest: str = ""  # of the file's text and the code that read it: the key of later stages' caches
+    digest: str = ""  # of the file's bytes and the code that read it: the key of later stages' caches
 
     def position_of(self, path: Path_, *, key: bool = False) -> Position:
         """(line, column) of the value at ``path`` (or of its key), else of its nearest parent."""
@@ -135,18 +137,21 @@ _Constructor.yaml_constructors = {
 }
 
 
-def scan(root: Path, store: Cache | None = None, cores: int = 1) -> Sources:
+def scan(root: Path, store: Cache | None = None, cores: int = 1, hashes: Mapping[str, str] | None = None) -> Sources:
     """Read the content folder ``root``; the result lists files in sorted order.
 
-    A file whose text was parsed by a previous run of the same code is taken
+    A file whose bytes were parsed by a previous run of the same code is taken
     from ``store`` as it was parsed then (document and problems alike).
+    ``hashes``: the sha256 of files' bytes (by relative POSIX path), when the
+    caller has just read them: such a file is not read again unless the cache
+    does not know it.
     """
     sources = Sources(root=root)
     if not root.is_dir():
         sources.errors.append(ContentError(str(root), 1, "", "content folder not found; pass --content DIR"))
         return sources
-    texts = [t for rel in _walk(root, sources) if (t := _read_file(root, rel, sources)) is not None]
-    for doc, errors in memo(store, CACHE_TABLE, texts, _key, _parse, cores):
+    files = [f for rel in _walk(root, sources) if (f := _file(root, rel, sources, hashes or {})) is not None]
+    for doc, errors in memo(store, CACHE_TABLE, files, _key, _parse, cores, _settled):
         sources.errors += errors
         if doc is not None:
             sources.documents.append(doc)
@@ -202,19 +207,22 @@ def _check_link(root: Path, real_root: Path, path: Path, sources: Sources) -> bo
 
 
 @dataclass(frozen=True)
-class _Text:
-    """A content file read as text, before its YAML is parsed."""
+class _File:
+    """A content file found, before it is parsed: its bytes when they were read to hash
+    them, else (the caller hashed them) its path, read only if the cache misses."""
 
     kind: str
     key: str
     lang: str
     display: str
-    text: str
+    path: str
     is_markdown: bool
-    cache_key: str  # of the text and the code that reads it: the key of every per-file result
+    sha256: str  # of the file's bytes
+    cache_key: str  # of the bytes and the code that reads them: the key of every per-file result
+    raw: bytes | None = None
 
 
-def _read_file(root: Path, rel: tuple[str, ...], sources: Sources) -> _Text | None:
+def _file(root: Path, rel: tuple[str, ...], sources: Sources, hashes: Mapping[str, str]) -> _File | None:
     display = f"{root.name}/{'/'.join(rel)}"
     place = _classify(rel)
     if place is None:
@@ -229,11 +237,17 @@ def _read_file(root: Path, rel: tuple[str, ...], sources: Sources) -> _Text | No
         sources.errors.append(ContentError(display, 1, "", f"file name '{rel[-1]}' is not a valid slug; {SLUG_HINT}"))
         return None
     sources.present.add((kind, key))
-    text = _read_text(path, display, sources)
-    if text is None:
-        return None
-    file_key = digest(code_tag(), display, kind, key, lang, text)
-    return _Text(kind, key, lang, display, text, rel[-1].endswith(".md"), file_key)
+    raw, sha = None, hashes.get("/".join(rel))
+    if sha is None:
+        raw = _read_bytes(path)
+        sha = hashlib.sha256(raw).hexdigest()
+    file_key = digest(code_tag(), display, kind, key, lang, sha)
+    return _File(kind, key, lang, display, path, rel[-1].endswith(".md"), sha, file_key, raw)
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as stream:  # noqa: PTH123 (strings: see _walk)
+        return stream.read()
 
 
 def _classify(rel: tuple[str, ...]) -> tuple[str, str, str] | None:
@@ -276,43 +290,49 @@ def _misplaced_hint(rel: tuple[str, ...]) -> str:
     )
 
 
-def _read_text(path: str, display: str, sources: Sources) -> str | None:
-    size = os.stat(path).st_size  # noqa: PTH116 (strings: see _walk)
-    if size > MAX_FILE_BYTES:
-        mb = size / (1024 * 1024)
-        sources.errors.append(ContentError(display, 1, "", f"file is {mb:.1f} MB; a content file may be at most 1 MB"))
-        return None
-    with open(path, "rb") as stream:  # noqa: PTH123 (strings: see _walk)
-        raw = stream.read()
+def _text(f: _File) -> tuple[str | None, list[ContentError]]:
+    """The file's text, or why it cannot be read as a content file."""
+    raw = _read_bytes(f.path) if f.raw is None else f.raw
+    if f.raw is None and hashlib.sha256(raw).hexdigest() != f.sha256:
+        return None, [ContentError(f.display, 1, "", CHANGED)]
+    if len(raw) > MAX_FILE_BYTES:
+        mb = len(raw) / (1024 * 1024)
+        return None, [ContentError(f.display, 1, "", f"file is {mb:.1f} MB; a content file may be at most 1 MB")]
     if raw.startswith(b"\xef\xbb\xbf"):
-        sources.errors.append(
-            ContentError(display, 1, "", "file starts with a byte order mark (BOM); save it as UTF-8 without BOM")
-        )
-        return None
+        message = "file starts with a byte order mark (BOM); save it as UTF-8 without BOM"
+        return None, [ContentError(f.display, 1, "", message)]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        sources.errors.append(
-            ContentError(display, line, "", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8")
-        )
-        return None
+        message = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8"
+        return None, [ContentError(f.display, line, "", message)]
     if not text.strip():
-        sources.errors.append(ContentError(display, 1, "", "file is empty"))
-        return None
-    return text.replace("\r\n", "\n")
+        return None, [ContentError(f.display, 1, "", "file is empty")]
+    return text.replace("\r\n", "\n"), []
 
 
-def _key(t: _Text) -> str:
-    return t.cache_key
+CHANGED = "file changed while the build was reading it; build again"
 
 
-def _parse(t: _Text) -> tuple[Document | None, list[ContentError]]:
-    """The document in ``t`` and the problems of its syntax (a pure function of ``t``)."""
+def _key(f: _File) -> str:
+    return f.cache_key
+
+
+def _settled(parsed: tuple[Document | None, list[ContentError]]) -> bool:
+    """Whether a result holds for the bytes its key names: not when they changed meanwhile."""
+    return not any(error.message == CHANGED for error in parsed[1])
+
+
+def _parse(t: _File) -> tuple[Document | None, list[ContentError]]:
+    """The document in file ``t`` and the problems of its bytes and syntax (a pure function
+    of its bytes, which its cache key covers)."""
+    text, errors = _text(t)
+    if text is None:
+        return None, errors
     offset, body, body_line = 0, "", 0
-    errors: list[ContentError] = []
     if t.is_markdown:
-        split = _split_front_matter(t.text)
+        split = _split_front_matter(text)
         if split is None:
             message = (
                 "missing front matter: the file must start with a line '---', "
@@ -322,7 +342,7 @@ def _parse(t: _Text) -> tuple[Document | None, list[ContentError]]:
         yaml_text, body, body_line = split
         offset = 1
     else:
-        yaml_text = t.text
+        yaml_text = text
     parsed = _load_yaml(yaml_text, offset, t.display, errors)
     if parsed is None:
         return None, errors

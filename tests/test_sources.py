@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import pytest
+
 from katalog import sources
+from katalog.cache import Cache
 
 from .helpers import make_site
 
@@ -78,3 +82,44 @@ def test_hidden_files_are_ignored(tmp_path: Path) -> None:
 def test_missing_content_folder(tmp_path: Path) -> None:
     found = sources.scan(tmp_path / "nowhere")
     assert [e.message for e in found.errors] == ["content folder not found; pass --content DIR"]
+
+
+def _hashes(content: Path) -> dict[str, str]:
+    return {
+        p.relative_to(content).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in content.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_files_the_caller_hashed_are_read_only_when_the_cache_misses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, store = make_site(tmp_path), Cache(tmp_path / "cache")
+    read: list[str] = []
+    real = sources._read_bytes
+    monkeypatch.setattr(sources, "_read_bytes", lambda path: read.append(path) or real(path))
+    first = sources.scan(content, store, hashes=_hashes(content))
+    assert str(content / "innovations/alpha.md") in read  # not known to the cache yet: read to parse
+    read.clear()
+    again = sources.scan(content, store, hashes=_hashes(content))
+    assert read == []
+    assert again.documents == first.documents
+    assert again.documents == sources.scan(content).documents  # as if read and hashed here
+
+
+def test_a_file_that_changed_after_it_was_hashed_is_an_error_not_a_wrong_cache_entry(tmp_path: Path) -> None:
+    content, store = make_site(tmp_path), Cache(tmp_path / "cache")
+    hashes = _hashes(content)
+    alpha = content / "innovations/alpha.md"
+    original = alpha.read_bytes()
+    alpha.write_text(alpha.read_text().replace("Alpha Sehat", "Alpha Baru"))
+    found = sources.scan(content, store, hashes=hashes)
+    assert [str(e) for e in found.errors] == [
+        "content/innovations/alpha.md:1: -: file changed while the build was reading it; build again"
+    ]
+    alpha.write_bytes(original)  # changed back: the error was not remembered under its hash
+    assert sources.scan(content, store, hashes=hashes).errors == []
+    alpha.write_text(alpha.read_text().replace("Alpha Sehat", "Alpha Baru"))
+    again = sources.scan(content, store, hashes=_hashes(content))
+    assert doc(again, "content/innovations/alpha.md").data["title"].startswith("Alpha Baru")
