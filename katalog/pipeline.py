@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+import jinja2
+
 from . import (
     advice,
     bodies,
@@ -253,6 +255,7 @@ def _search(
 
 
 BUILDS = "builds"  # cache table: output folder → what its last build was made from
+TEMPLATES = "templates"  # folder of the cache: compiled templates
 UNCHANGED = "nothing changed since the last build"
 
 
@@ -301,7 +304,7 @@ def _write_site(
         _ = cat.search_terms
     with _frozen():
         html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores)
-    renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of)
+    renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of, _compiled(store))
     shared = (renderer, plan.pages, staging, (tag, _profile_hashes(cat)), rendered)
     with _frozen():
         results = parallel.run(_render_pages, shared, len(plan.pages), cores)
@@ -309,6 +312,23 @@ def _write_site(
     pages_written = sum(count for count, _ in results)
     now = {file: page for _, made in results for file, page in made.items()}
     return pages_written + _write_rest(cat, plan.copies, renderer, staging), now
+
+
+def _compiled(store: Cache) -> jinja2.BytecodeCache | None:
+    """Where compiled templates are kept: a folder of the cache, its files named for this
+    version of the code (Jinja keys them by each template's source alone, and the code sets
+    how they compile); those of other versions are removed."""
+    if store.folder is None:
+        return None
+    folder, tag = store.folder / TEMPLATES, code_tag()[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.iterdir():
+            if not old.name.startswith(tag):
+                old.unlink()
+    except OSError:  # a cache that cannot be used is no cache
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder), f"{tag}-%s.cache")
 
 
 def _render_tag(plan: Plan, options: Options) -> str:

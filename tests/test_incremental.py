@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from katalog import markup, output, pipeline
@@ -349,3 +350,30 @@ def test_a_body_edit_renders_only_the_pages_that_show_the_profile(
     assert not untouched & set(rendered), rendered
     build(content, tmp_path / "fresh", "--no-search", "--no-cache")
     assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_templates_compiled_by_one_build_are_not_compiled_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, templates = make_site(tmp_path), tmp_path / "templates"
+    shutil.copytree(pipeline.DEFAULT_TEMPLATES, templates)
+    options = pipeline.Options(
+        content, tmp_path / "public", search=False, cache_dir=tmp_path / "cache", jobs=1, templates_dir=templates
+    )
+    compiled: list[str | None] = []
+    real = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *args: object) -> object:
+        compiled.append(name)
+        return real(self, source, name, *args)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    pipeline.build(options)
+    assert "innovation.html" in compiled
+    compiled.clear()
+    replace_in(content / "innovations/alpha.md", "Alpha Sehat", "Alpha Baru")  # its pages are rendered again
+    pipeline.build(options)
+    assert compiled == []
+    replace_in(templates / "innovation.html", "</article>", "</article>\n")
+    pipeline.build(options)
+    assert compiled == ["innovation.html"]  # an edited template is compiled again, the others are not
