@@ -214,44 +214,68 @@ def build(options: Options) -> Report:
     store = Cache(options.cache_dir)
     try:
         inputs, content = _inputs(options)
-        last = store.get_objects(BUILDS, [str(options.out_dir.resolve())]).get(str(options.out_dir.resolve()))
-        # Whether the output is as the last build left it: then that build's record holds.
-        record = last if last and last[1] == _listing(options.out_dir) else None
-        if record and record[0] == inputs:
-            return Report(record[2], UNCHANGED if options.search else "", record[3], 0)
+        last = _last_build(store, options.out_dir)
+        if last and last.inputs == inputs:
+            return Report(last.pages, UNCHANGED if options.search else "", last.warnings, 0)
         plan = prepare(options, store, content)
         staging = output.Staging(options.out_dir)
-        rendered: dict[str, Made] = record[4] if record and len(record) > 4 else {}  # older records: four fields
         try:
-            written, rendered = _write_site(plan, staging, store, cores, _render_tag(plan, options), rendered)
+            tag = _render_tag(plan, options)
+            written, rendered = _write_site(plan, staging, store, cores, tag, last.rendered if last else {})
             # The bodies' HTML and the Jinja environment (which holds reference
             # cycles) go before Pagefind starts: its memory peaks while it runs.
             gc.collect()
             staging.clear(routes.SEARCH_BUNDLE)  # indexed anew, or gone with --no-search
             staging.prune()  # a kept page of a deleted profile must not be indexed
             hashes = {file: made.output for file, made in rendered.items()}
-            summary, indexed = _search(plan, staging, store, options, cores, hashes) if options.search else ("", 0)
-            written += indexed
+            indexed = search.Indexed("", "")
+            if options.search:
+                indexed = _search(plan, staging, store, options, cores, hashes, last.indexed if last else "")
+                written += staging.keep_unchanged(routes.SEARCH_BUNDLE)
             staging.commit()
         except BaseException:
             staging.discard()
             raise
-        done = (inputs, _listing(options.out_dir), len(plan.pages), plan.warnings, rendered)
+        done = Record(inputs, _listing(options.out_dir), len(plan.pages), plan.warnings, rendered, indexed.fingerprint)
         store.put_objects(BUILDS, {str(options.out_dir.resolve()): done})
     finally:
         store.close()
-    return Report(len(plan.pages), summary, plan.warnings, written)
+    return Report(len(plan.pages), indexed.summary, plan.warnings, written)
+
+
+class Record(NamedTuple):
+    """What the last build into an output folder was made from, and what it left there."""
+
+    inputs: str  # see _inputs
+    listing: tuple[int, int]  # see _listing: the output folder as the build left it
+    pages: int
+    warnings: list[ContentError]
+    rendered: dict[str, Made]  # each page's inputs and bytes, by file (see _render_pages)
+    indexed: str  # what the site's search index was made from (search.Indexed); "" for none
+
+
+def _last_build(store: Cache, out_dir: Path) -> Record | None:
+    """The record of the last build into ``out_dir``, if the folder is as that build left it."""
+    key = str(out_dir.resolve())
+    last = store.get_objects(BUILDS, [key]).get(key)
+    return last if isinstance(last, Record) and last.listing == _listing(out_dir) else None
 
 
 def _search(
-    plan: Plan, staging: output.Staging, store: Cache, options: Options, cores: int, hashes: dict[str, str]
-) -> tuple[str, int]:
-    """Index the staged site into its cleared search folder; Pagefind's summary, and how many
-    files of the index are new or changed."""
+    plan: Plan,
+    staging: output.Staging,
+    store: Cache,
+    options: Options,
+    cores: int,
+    hashes: dict[str, str],
+    indexed: str,
+) -> search.Indexed:
+    """Index the staged site into its cleared search folder; ``indexed``: what the live
+    site's index was made from (it is reused as it is when the new one would be the same)."""
     previous = staging.previous / routes.SEARCH_BUNDLE if staging.previous else None
     profiles = _indexed(plan.catalogue)
-    summary = search.index(staging.path, profiles, store, options.search_part_size, cores, previous, hashes)
-    return summary, staging.keep_unchanged(routes.SEARCH_BUNDLE)
+    part_size = options.search_part_size
+    return search.index(staging.path, profiles, store, part_size, cores, search.Previous(previous, indexed), hashes)
 
 
 BUILDS = "builds"  # cache table: output folder → what its last build was made from

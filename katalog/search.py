@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
 from pagefind_bin import get_executable
 
@@ -36,10 +37,9 @@ from .routes import SEARCH_BUNDLE, innovation, output_file
 
 BUNDLE_DIR = SEARCH_BUNDLE.rstrip("/")
 PART_SIZE = 500  # profiles a Pagefind run indexes at most: about 100 MB of its memory
-KEPT = "pagefind"  # folder of the cache that keeps the last merged index, under its fingerprint
 PARTS = "pagefind-parts"  # folder of the cache that keeps each part's bundle, under its fingerprint
 READ = "part.pickle"  # in a kept part: the part as bundle.read_part read it
-REUSED = "the profiles are as an earlier build indexed them: its index was reused"
+REUSED = "the profiles are as the last build indexed them: its index was reused"
 
 
 class SearchIndexError(Exception):
@@ -68,28 +68,50 @@ def glob(patterns: tuple[str, ...]) -> str:
 GLOB_ALL = glob(("*",))  # every profile
 
 
-def index(site: Path, profiles: dict[str, list[str]], store: Cache, part_size: int = PART_SIZE,
-          cores: int = 1, previous: Path | None = None, made_from: dict[str, str] | None = None) -> str:  # fmt: skip
-    """Index the profiles of ``site`` (slug → its pages); returns a summary of what was done.
+class Previous(NamedTuple):
+    """The live site's index, and what it was made from (its :attr:`Indexed.fingerprint`;
+    "" when not known)."""
 
-    ``previous``: the last build's index, whose files are reused where the new
-    one has the same (so the site keeps them as they were, modification time too).
-    ``made_from``: the sha256 of each page's bytes, known from rendering it (or
-    from the last build, when it was kept): no page need be read again to know
-    whether its part changed; a page not in it is read and hashed.
+    folder: Path | None
+    fingerprint: str = ""
 
-    When every part is what the last build indexed, that build's merged index,
-    kept in the cache, is reused as it is.
+
+class Indexed(NamedTuple):
+    summary: str
+    fingerprint: str  # of every part's pages, the code and Pagefind: equal fingerprints, equal index
+
+
+NO_INDEX = Previous(None)
+
+
+def index(
+    site: Path,
+    profiles: dict[str, list[str]],
+    store: Cache,
+    part_size: int = PART_SIZE,
+    cores: int = 1,
+    previous: Previous = NO_INDEX,
+    made_from: dict[str, str] | None = None,
+) -> Indexed:
+    """Index the profiles of ``site`` (slug → its pages) into its cleared search folder.
+
+    ``previous``: the last build's index. When every part is what it was made from, it
+    is reused as it is; else its files are reused where the new index has the same (so
+    the site keeps them as they were, modification time too). ``made_from``: the sha256
+    of each page's bytes, known from rendering it (or from the last build, when it was
+    kept): no page need be read again to know whether its part changed; a page not in
+    it is read and hashed.
     """
     if not profiles:
         raise SearchIndexError("there is no profile to index: build with --no-search until there is one")
     plans = _plans(site, profiles, part_size, made_from or {})
     fingerprint = digest(*(plan.fingerprint for plan in plans))
-    kept = store.folder / KEPT / fingerprint if store.folder else None
     target = site / BUNDLE_DIR
-    if kept and (kept / bundle.ENTRY).is_file():
-        _link_tree(kept, target)
-        return REUSED
+    if store.folder:
+        shutil.rmtree(store.folder / "pagefind", ignore_errors=True)  # where earlier versions kept an index
+    if previous.folder and previous.fingerprint == fingerprint and (previous.folder / bundle.ENTRY).is_file():
+        shutil.copytree(previous.folder, target, copy_function=bundle.link_or_copy)
+        return Indexed(REUSED, fingerprint)
     with _parts_folder(store) as folder:
         loaded = {plan.fingerprint: _load(folder / plan.fingerprint) for plan in plans}
         missing = [plan for plan in plans if loaded[plan.fingerprint] is None]
@@ -100,15 +122,13 @@ def index(site: Path, profiles: dict[str, list[str]], store: Cache, part_size: i
             raise SearchIndexError("a part of the search index could not be read back from the cache")
         parts = _aligned(parts, site)
         try:
-            languages = bundle.merge(parts, target, previous)
+            languages = bundle.merge(parts, target, previous.folder)
         except bundle.BundleError as error:
             raise SearchIndexError(f"the search index's parts could not be merged: {error}") from error
         _forget_others(folder, {plan.fingerprint for plan in plans})
-    if kept:
-        _keep(target, kept)
     pages, in_languages = _count(sum(languages.values()), "page"), _count(len(languages), "language")
     done = f"{_count(len(plans), 'part')}: {len(missing)} indexed by Pagefind, {len(plans) - len(missing)} unchanged"
-    return f"Indexed {pages} in {in_languages}, in {done}"
+    return Indexed(f"Indexed {pages} in {in_languages}, in {done}", fingerprint)
 
 
 def _count(number: int, noun: str) -> str:
@@ -260,17 +280,3 @@ def _forget_others(folder: Path, wanted: set[str]) -> None:
     for path in folder.iterdir():
         if path.name not in wanted:
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _keep(bundle_dir: Path, kept: Path) -> None:
-    """Keep a copy of the merged bundle as the cache's only one (written aside, then renamed)."""
-    for old in kept.parent.glob("*") if kept.parent.is_dir() else []:
-        shutil.rmtree(old, ignore_errors=True)
-    partial = kept.with_name(kept.name + ".partial")
-    _link_tree(bundle_dir, partial)
-    partial.rename(kept)
-
-
-def _link_tree(source: Path, target: Path) -> None:
-    """``target`` as a copy of ``source`` made of hard links (a real copy where links fail)."""
-    shutil.copytree(source, target, copy_function=bundle.link_or_copy)

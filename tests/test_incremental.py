@@ -171,6 +171,18 @@ def test_a_change_elsewhere_reuses_the_index_and_leaves_nothing_behind(tmp_path:
     assert tree(out) == tree(tmp_path / "fresh")  # no stray files, the same bytes as a build from nothing
 
 
+def test_an_index_is_reused_only_from_a_site_as_the_last_build_left_it(tmp_path: Path) -> None:
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out)
+    next((out / "pagefind/fragment").iterdir()).unlink()  # the live index, damaged by hand
+    (content / "pages/tentang.md").write_text((content / "pages/tentang.md").read_text() + "\nSatu kalimat lagi.\n")
+    stdout = build(content, out)
+    assert "its index was reused" not in stdout
+    assert "in 1 part: 0 indexed by Pagefind, 1 unchanged" in stdout  # merged again from the kept part
+    build(content, tmp_path / "fresh", "--no-cache")
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
 # --- the replaced site is kept and brought up to date by the next build ------------------------
 
 
