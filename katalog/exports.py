@@ -196,7 +196,7 @@ def csv_row(rec: dict[str, Any]) -> dict[str, str]:
 def to_csv(made: list[dict[str, Any]]) -> bytes:
     """The CSV file of ``made`` (see :func:`records`)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(csv_row(rec) for rec in made)
+    writer = csv.writer(buffer, lineterminator="\n")  # DictWriter checks every row's keys: a third of the time
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows([row[column] for column in CSV_COLUMNS] for row in map(csv_row, made))
     return buffer.getvalue().encode("utf-8")

@@ -65,12 +65,28 @@ class Staging:
 
     def keep(self, rel: str) -> bool:
         """Keep the previous build's file at ``rel`` without making its bytes again (the
-        caller knows they would be the same); False when there is none to keep."""
-        old = self.previous / rel if self.previous else None
-        if old is None or not old.is_file() or old.is_symlink():
+        caller knows they would be the same); False when there is none to keep.
+
+        Plain strings and os calls: a rebuild keeps nearly every page of the site, and in
+        the kept tree most already are the previous build's files (one inode, two names).
+        """
+        if self.previous is None:
+            return False
+        old = os.path.join(self.previous, rel)  # noqa: PTH118
+        try:
+            found = os.lstat(old)
+        except OSError:
+            return False
+        if not stat.S_ISREG(found.st_mode):
             return False
         self.written.add(rel)
-        _reuse(old, safe_join(self.path, rel), lambda path: shutil.copyfile(old, path))
+        target = safe_join(self.path, rel)
+        try:
+            there = os.lstat(target)
+        except OSError:
+            there = None
+        if there is None or (there.st_ino, there.st_dev) != (found.st_ino, found.st_dev):
+            _reuse(Path(old), target, lambda path: shutil.copyfile(old, path))
         return True
 
     def copy(self, rel: str, source: Path) -> bool:
