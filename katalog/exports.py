@@ -91,17 +91,28 @@ def record(cat: Catalogue, item: Innovation, links: Links) -> dict[str, Any]:
     }
 
 
-def records(cat: Catalogue, links: Links) -> list[dict[str, Any]]:
-    """Every profile's record, in the catalogue's order: made once for both files."""
-    return [record(cat, item, links) for item in cat.innovations]
+def encoded(rec: dict[str, Any]) -> tuple[str, str]:
+    """One record as the data files hold it: its JSON text and its CSV line. A build keeps
+    them between builds (a profile's record changes with the profile alone), so the files
+    are joined from them instead of being encoded whole."""
+    line = io.StringIO()
+    row = csv_row(rec)
+    csv.writer(line, lineterminator="\n").writerow([row[column] for column in CSV_COLUMNS])
+    return _json(rec), line.getvalue()
 
 
-def to_json(cat: Catalogue, links: Links, made: list[dict[str, Any]]) -> bytes:
-    """The JSON file of ``made`` (see :func:`records`)."""
-    data = {"title": cat.settings.title, "url": links.absolute(""), "count": len(made), "innovations": made}
+def _json(value: Any) -> str:
     # Compact: Python's C encoder serves only unindented JSON, and indenting made this one
     # file cost a second per 3,000 profiles; tools and browsers lay it out for readers.
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def to_json(cat: Catalogue, links: Links, records: list[str]) -> bytes:
+    """The JSON file of every profile's encoded record (see :func:`encoded`), in order: the
+    object ``json.dumps`` would write for ``{"count", "innovations", "title", "url"}``."""
+    head = f'{{"count":{len(records)},"innovations":[{",".join(records)}],'
+    tail = f'"title":{_json(cat.settings.title)},"url":{_json(links.absolute(""))}}}\n'
+    return (head + tail).encode("utf-8")
 
 
 CSV_COLUMNS = (
@@ -193,10 +204,8 @@ def csv_row(rec: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def to_csv(made: list[dict[str, Any]]) -> bytes:
-    """The CSV file of ``made`` (see :func:`records`)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")  # DictWriter checks every row's keys: a third of the time
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows([row[column] for column in CSV_COLUMNS] for row in map(csv_row, made))
-    return buffer.getvalue().encode("utf-8")
+def to_csv(lines: list[str]) -> bytes:
+    """The CSV file of every profile's encoded line (see :func:`encoded`), in order."""
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(CSV_COLUMNS)
+    return (header.getvalue() + "".join(lines)).encode("utf-8")

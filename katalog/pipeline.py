@@ -47,6 +47,7 @@ from . import (
 from .cache import Cache, code_tag, digest, memo
 from .config import DEFAULT_ASSETS, DEFAULT_CACHE, DEFAULT_OUTPUT, DEFAULT_TEMPLATES, settings_from
 from .errors import ContentError, InvalidContentError
+from .routes import Links
 from .search import PART_SIZE
 
 
@@ -151,11 +152,12 @@ def prepare(options: Options, store: Cache | None = None, hashes: dict[str, str]
 
 @contextlib.contextmanager
 def _few_collections() -> Iterator[None]:
-    """Build the model without Python's cycle collector walking it again and again.
+    """Make many long-lived objects without Python's cycle collector walking them again and again.
 
-    Loading creates millions of long-lived, acyclic objects; every collection
-    would traverse all of them, which made ``check`` 2 to 4 times slower and
-    grow faster than the catalogue.
+    Loading creates millions of long-lived, acyclic objects (the model; the search
+    index's parts read back); every collection would traverse all of them, which
+    made ``check`` 2 to 4 times slower and grow faster than the catalogue, and
+    reading the parts back five times slower.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -230,7 +232,8 @@ def build(options: Options) -> Report:
             hashes = {file: made.output for file, made in rendered.items()}
             indexed = search.Indexed("", "")
             if options.search:
-                indexed = _search(plan, staging, store, options, cores, hashes, last.indexed if last else "")
+                with _few_collections():  # the parts read back are millions of objects, none in a cycle
+                    indexed = _search(plan, staging, store, options, cores, hashes, last.indexed if last else "")
                 written += staging.keep_unchanged(routes.SEARCH_BUNDLE)
             staging.commit()
         except BaseException:
@@ -280,6 +283,7 @@ def _search(
 
 BUILDS = "builds"  # cache table: output folder → what its last build was made from
 TEMPLATES = "templates"  # folder of the cache: compiled templates
+EXPORTS = "exports"  # cache table: a profile's record in the data files, by what it is made from
 UNCHANGED = "nothing changed since the last build"
 
 
@@ -329,13 +333,14 @@ def _write_site(
     with _frozen():
         html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores)
     renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of, _compiled(store))
-    shared = (renderer, plan.pages, staging, (tag, _profile_hashes(cat)), rendered)
+    known = _profile_hashes(cat)
+    shared = (renderer, plan.pages, staging, (tag, known), rendered)
     with _frozen():
         results = parallel.run(_render_pages, shared, len(plan.pages), cores)
     staging.record(page.file for page in plan.pages)  # written by the workers
     pages_written = sum(count for count, _ in results)
     now = {file: page for _, made in results for file, page in made.items()}
-    return pages_written + _write_rest(cat, plan.copies, renderer, staging), now
+    return pages_written + _write_rest(cat, plan.copies, renderer, staging, known, store), now
 
 
 def _compiled(store: Cache) -> jinja2.BytecodeCache | None:
@@ -432,16 +437,49 @@ def _render_pages(
 
 
 def _write_rest(
-    cat: model.Catalogue, copies: list[tuple[str, Path]], renderer: render.Renderer, staging: output.Staging
+    cat: model.Catalogue,
+    copies: list[tuple[str, Path]],
+    renderer: render.Renderer,
+    staging: output.Staging,
+    known: dict[int, str],
+    store: Cache,
 ) -> int:
     """Data files, profile images and copied files (assets, schemas)."""
-    made = exports.records(cat, renderer.links)
-    written = int(staging.write(routes.DATA_JSON, exports.to_json(cat, renderer.links, made)))
-    written += staging.write(routes.DATA_CSV, exports.to_csv(made))
+    records = _records(cat, renderer.links, known, store)
+    written = int(staging.write(routes.DATA_JSON, exports.to_json(cat, renderer.links, [j for j, _ in records])))
+    written += staging.write(routes.DATA_CSV, exports.to_csv([line for _, line in records]))
     for item in cat.innovations:
         if item.image:
             written += sum(staging.write(rel, data) for rel, data in images.render(item.image))
     return written + sum(staging.copy(rel, source) for rel, source in copies)
+
+
+def _records(cat: model.Catalogue, links: Links, known: dict[int, str], store: Cache) -> list[tuple[str, str]]:
+    """Every profile's record in the data files, encoded (see :func:`exports.encoded`).
+
+    A record is made from the profile, its replications and the site's address alone;
+    it is kept in the cache under their hash (the profile by its hash in ``known``), so
+    an edit encodes the records of the profiles it changed, not all of them again.
+    """
+    base = links.absolute("")
+    keys = [
+        digest(known[id(item)], _hashed(cat.replications.get(item.slug, ()), known), base) for item in cat.innovations
+    ]
+    found = store.get_objects(EXPORTS, keys)
+    made = {
+        key: exports.encoded(exports.record(cat, item, links))
+        for item, key in zip(cat.innovations, keys, strict=True)
+        if key not in found
+    }
+    store.put_objects(EXPORTS, made)
+    return [found[key] if key in found else made[key] for key in keys]
+
+
+def _hashed(data: object, known: dict[int, str]) -> str:
+    """The sha256 of ``data`` pickled, each profile in it by its hash in ``known``."""
+    stream = io.BytesIO()
+    _Pickler(stream, known).dump(data)
+    return hashlib.sha256(stream.getvalue()).hexdigest()
 
 
 def _indexed(cat: model.Catalogue) -> dict[str, list[str]]:

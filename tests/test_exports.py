@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from katalog import exports, schema
+from katalog import exports, pipeline, schema
+from katalog.routes import Links
 
 from .helpers import make_site, run
 
@@ -85,3 +86,17 @@ def test_alias_redirect_page(site: Path) -> None:
     assert '<meta http-equiv="refresh" content="0; url=/inovasi/alpha/">' in html
     assert '<link rel="canonical" href="https://example.org/inovasi/alpha/">' in html
     assert '<meta name="robots" content="noindex">' in html
+
+
+def test_the_json_joined_from_encoded_records_is_what_json_dumps_writes(tmp_path: Path) -> None:
+    cat = pipeline.prepare(pipeline.Options(make_site(tmp_path), cache_dir=None)).catalogue
+    links = Links("https://example.org/katalog/", "/katalog/")
+    records = [exports.record(cat, item, links) for item in cat.innovations]
+    whole = {"title": cat.settings.title, "url": links.absolute(""), "count": len(records), "innovations": records}
+    expected = json.dumps(whole, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    encoded = [exports.encoded(rec) for rec in records]
+    assert exports.to_json(cat, links, [text for text, _ in encoded]).decode() == expected
+    rows = list(csv.reader(io.StringIO(exports.to_csv([line for _, line in encoded]).decode())))
+    assert rows == [list(exports.CSV_COLUMNS)] + [
+        [exports.csv_row(rec)[c] for c in exports.CSV_COLUMNS] for rec in records
+    ]

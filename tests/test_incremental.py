@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from katalog import markup, output, pipeline
+from katalog import exports, markup, output, pipeline
 from katalog.cache import Cache
 from katalog.pages import Planned
 
@@ -389,3 +389,25 @@ def test_templates_compiled_by_one_build_are_not_compiled_by_the_next(
     replace_in(templates / "innovation.html", "</article>", "</article>\n")
     pipeline.build(options)
     assert compiled == ["innovation.html"]  # an edited template is compiled again, the others are not
+
+
+def test_a_body_edit_encodes_the_data_files_record_of_that_profile_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = make_site(tmp_path)
+    options = pipeline.Options(content, tmp_path / "public", search=False, cache_dir=tmp_path / "cache", jobs=1)
+    encoded: list[str] = []
+    real = exports.encoded
+    monkeypatch.setattr(exports, "encoded", lambda rec: encoded.append(rec["slug"]) or real(rec))
+    pipeline.build(options)
+    assert encoded == ["alpha", "beta"]
+    encoded.clear()
+    (content / "innovations/alpha.md").write_text(ALPHA + "\nSatu kalimat baru.\n")
+    pipeline.build(options)
+    assert encoded == ["alpha"]
+    encoded.clear()
+    replace_in(content / "agencies/puskesmas-alpha.yml", "Puskesmas Alpha", "Puskesmas Alfa")
+    pipeline.build(options)
+    assert encoded == ["alpha"]  # its agency's name is in its record
+    pipeline.build(pipeline.Options(content, tmp_path / "fresh", search=False, cache_dir=None))
+    assert tree(tmp_path / "public") == tree(tmp_path / "fresh")
