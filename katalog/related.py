@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -85,23 +85,32 @@ Feature = tuple[str, str]  # ("tag", "e-ktp"), ("word", "antrean"), ("sector", "
 CACHE_TABLE = "related"
 
 
-def _features(item: Innovation) -> tuple[Feature, ...]:
-    found = {("tag", tag.lower()) for tag in item.tags}
-    found |= {("word", w) for w in significant_words(f"{item.title} {item.summary}")}
-    found |= {("sector", sector.key) for sector in item.sectors}
-    if item.category:
-        found.add(("category", item.category.key))
-    return tuple(sorted(found))
+class Described(NamedTuple):
+    """What a profile says about itself that the choice compares."""
+
+    text: str  # its title and summary
+    tags: tuple[str, ...]
+    sectors: tuple[str, ...]  # keys
+    category: str  # key, or ""
+
+    def features(self) -> set[Feature]:
+        found = {("tag", tag.lower()) for tag in self.tags}
+        found |= {("word", w) for w in significant_words(self.text)}
+        found |= {("sector", key) for key in self.sectors}
+        if self.category:
+            found.add(("category", self.category))
+        return found
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """Everything the choice reads, by profile in the catalogue's order, as plain values."""
+    """Everything the choice reads, by profile in the catalogue's order, as plain values
+    (the profiles' own words, not yet their features: a remembered choice is found
+    without working those out)."""
 
     slugs: tuple[str, ...]
-    features: tuple[tuple[Feature, ...], ...]
+    described: tuple[Described, ...]
     families: tuple[tuple[str, ...], ...]  # the profile it copies, then those that copy it
-    sectors: tuple[tuple[str, ...], ...]  # its sectors' keys
     by_sector: tuple[tuple[str, tuple[str, ...]], ...]  # each sector's profiles, in order
 
     def digest(self) -> str:
@@ -116,11 +125,15 @@ def inputs(
     by_slug = {item.slug: item for item in items}
     return Inputs(
         tuple(item.slug for item in items),
-        tuple(_features(item) for item in items),
+        tuple(_described(item) for item in items),
         tuple(tuple(i.slug for i in _replication_family(item, replications, by_slug)) for item in items),
-        tuple(tuple(s.key for s in item.sectors) for item in items),
         tuple((key, tuple(i.slug for i in members)) for key, members in sorted(by_sector.items())),
     )
+
+
+def _described(item: Innovation) -> Described:
+    category = item.category.key if item.category else ""
+    return Described(f"{item.title} {item.summary}", item.tags, tuple(s.key for s in item.sectors), category)
 
 
 def compute(
@@ -145,9 +158,9 @@ def compute(
 
 def choose(given: Inputs, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
     """Up to ``limit`` related profiles (slugs) for every profile."""
-    features = [set(found) for found in given.features]
+    features = [described.features() for described in given.described]
     index: dict[Feature, list[int]] = defaultdict(list)
-    for position, found in enumerate(given.features):
+    for position, found in enumerate(features):
         for feature in found:
             index[feature].append(position)
     by_sector = dict(given.by_sector)
@@ -156,7 +169,7 @@ def choose(given: Inputs, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
         shortlist = (given.slugs[o] for o in _shortlist(position, features, index, limit))
         chosen = _unique(chain(given.families[position], shortlist), exclude=slug, limit=limit)
         if len(chosen) < limit:
-            same_sector = (other for key in given.sectors[position] for other in by_sector.get(key, ()))
+            same_sector = (other for key in given.described[position].sectors for other in by_sector.get(key, ()))
             chosen = _unique(chain(chosen, same_sector), exclude=slug, limit=limit)
         related[slug] = tuple(chosen)
     return related
