@@ -147,7 +147,7 @@ def check_values(kind: str, data: dict[str, Any]) -> list[ContentError]:
     Worded exactly as ``check`` words them, so ``build.py new`` refuses a value
     with the message the file would later get; the line numbers mean nothing.
     """
-    return check_document(Document(kind, "", "", data, {}, {}))
+    return check_document(Document(kind, "", "", data))
 
 
 def check(documents: list[Document]) -> list[ContentError]:

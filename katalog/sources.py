@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ SLUG_HINT = "use lowercase letters a-z, digits and single hyphens, e.g. 'cek-dan
 
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
+_UNPACKED = "_positions_unpacked"  # where a document keeps its positions once unpacked
 
 
 @dataclass(frozen=True)
@@ -44,20 +46,40 @@ class Document:
     ``kind`` is one of: site, innovation, translation, agency, page, or a
     taxonomy name. ``key`` is the slug, agency key or taxonomy name.
     ``values_at`` and ``keys_at`` map a field path to the 1-based (line,
-    column) where its value or its key starts.
+    column) where its value or its key starts; they are kept packed
+    (``positions``) until a problem asks for a line: a document is read
+    back from the cache on every build, and its positions were most of
+    the objects that made up.
     """
 
     kind: str
     key: str
     display: str
     data: dict[str, Any]
-    values_at: dict[Path_, Position]
-    keys_at: dict[Path_, Position]
+    positions: bytes = b""  # see pack_positions
     first_line: int = 1
     body: str = ""
     body_line: int = 0
     lang: str = ""
     digest: str = ""  # of the file's bytes and the code that read it: the key of later stages' caches
+
+    @property
+    def values_at(self) -> dict[Path_, Position]:
+        return self._unpacked()[0]
+
+    @property
+    def keys_at(self) -> dict[Path_, Position]:
+        return self._unpacked()[1]
+
+    def _unpacked(self) -> tuple[dict[Path_, Position], dict[Path_, Position]]:
+        found: tuple[dict[Path_, Position], dict[Path_, Position]] | None = self.__dict__.get(_UNPACKED)
+        if found is None:
+            found = pickle.loads(self.positions) if self.positions else ({}, {})
+            object.__setattr__(self, _UNPACKED, found)
+        return found
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: value for name, value in self.__dict__.items() if name != _UNPACKED}
 
     def position_of(self, path: Path_, *, key: bool = False) -> Position:
         """(line, column) of the value at ``path`` (or of its key), else of its nearest parent."""
@@ -312,6 +334,11 @@ def _text(f: _File) -> tuple[str | None, list[ContentError]]:
     return text.replace("\r\n", "\n"), []
 
 
+def pack_positions(values: dict[Path_, Position], keys: dict[Path_, Position]) -> bytes:
+    """A document's positions of values and of keys, packed (see :class:`Document`)."""
+    return pickle.dumps((values, keys), pickle.HIGHEST_PROTOCOL)
+
+
 CHANGED = "file changed while the build was reading it; build again"
 
 
@@ -347,7 +374,8 @@ def _parse(t: _File) -> tuple[Document | None, list[ContentError]]:
     if parsed is None:
         return None, errors
     data, values, keys = parsed
-    doc = Document(t.kind, t.key, t.display, data, values, keys, offset + 1, body, body_line, t.lang, t.cache_key)
+    positions = pack_positions(values, keys)
+    doc = Document(t.kind, t.key, t.display, data, positions, offset + 1, body, body_line, t.lang, t.cache_key)
     return doc, errors
 
 

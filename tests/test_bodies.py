@@ -10,7 +10,7 @@ PAGES = {"", "inovasi/", "inovasi/alpha/", "inovasi/beta/", "tentang/", "media/a
 
 def doc(body: str, kind: str = "innovation", key: str = "beta") -> Document:
     """A document whose body starts on line 10 of its file."""
-    return Document(kind, key, f"content/innovations/{key}.md", {}, {}, {}, 1, body, 10)
+    return Document(kind, key, f"content/innovations/{key}.md", {}, b"", 1, body, 10)
 
 
 def link_errors(body: str, page: str = "inovasi/beta/") -> list[str]:

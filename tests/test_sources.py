@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,15 @@ def test_a_file_that_changed_after_it_was_hashed_is_an_error_not_a_wrong_cache_e
     alpha.write_text(alpha.read_text().replace("Alpha Sehat", "Alpha Baru"))
     again = sources.scan(content, store, hashes=_hashes(content))
     assert doc(again, "content/innovations/alpha.md").data["title"].startswith("Alpha Baru")
+
+
+def test_positions_stay_packed_until_asked_for_and_survive_the_cache(tmp_path: Path) -> None:
+    content, store = make_site(tmp_path), Cache(tmp_path / "cache")
+    sources.scan(content, store)
+    alpha = doc(sources.scan(content, store), "content/innovations/alpha.md")  # read back from the cache
+    assert alpha.line_of(("awards", 0, "year")) == 15
+    assert alpha.line_of(("contact",), key=True) == 41
+    again = pickle.loads(pickle.dumps(alpha))
+    assert sources._UNPACKED in alpha.__dict__ and sources._UNPACKED not in again.__dict__  # pickled packed only
+    assert again == alpha
+    assert again.line_of(("awards", 0, "year")) == 15
