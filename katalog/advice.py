@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -29,13 +30,23 @@ _WORD = re.compile(r"\w+")
 
 
 def review(documents: Iterable[Document], today: dt.date, store: Cache | None = None) -> list[ContentError]:
-    """Every warning for the profiles among ``documents``, in a stable order."""
+    """Every warning for the profiles among ``documents``, in a stable order.
+
+    Each profile's own warnings are a function of its text and the date, so ``store``
+    keeps them under both: a large, old catalogue has a warning on most profiles,
+    and finding a warning's line means reading back the profile's positions.
+    """
     profiles = [d for d in documents if d.kind == "innovation"]
-    warnings: list[ContentError] = []
-    for doc in profiles:
-        warnings += stale(doc, today) + repeated_title(doc)
+    day = today.isoformat()
+    found = memo(store, "advice", profiles, lambda doc: digest(doc.digest, day), functools.partial(_own, today=today))
+    warnings = [warning for own in found for warning in own]
     warnings += near_duplicates(profiles, store)
     return sorted(warnings, key=ContentError.position)
+
+
+def _own(doc: Document, today: dt.date) -> list[ContentError]:
+    """The warnings of one profile on its own."""
+    return stale(doc, today) + repeated_title(doc)
 
 
 def stale(doc: Document, today: dt.date) -> list[ContentError]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from katalog import advice, sources
+from katalog.cache import Cache
 
 from .helpers import MINIMAL, make_site
 
@@ -71,3 +74,14 @@ def test_similar_titles_of_different_agencies_are_no_duplicates(tmp_path: Path) 
     title_line = next(line for line in BETA.splitlines() if line.startswith("title:"))
     copy = copy.replace(title_line, title_line + " Kota")
     assert review(tmp_path, {"innovations/gamma.md": copy}) == []
+
+
+def test_warnings_are_remembered_by_profile_and_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    documents, store = sources.scan(make_site(tmp_path)).documents, Cache(tmp_path / "cache")
+    later = dt.date(2025, 6, 2)
+    first = advice.review(documents, later, store)
+    assert [w.path for w in first] == ["content/innovations/beta.md"]
+    monkeypatch.setattr(advice, "stale", lambda doc, today: pytest.fail("worked out again"))
+    assert advice.review(documents, later, store) == first
+    monkeypatch.undo()
+    assert advice.review(documents, DAY, store) == []  # another day: worked out again
