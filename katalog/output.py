@@ -21,7 +21,7 @@ import os
 import posixpath
 import shutil
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 
@@ -47,6 +47,7 @@ class Staging:
         self.path = out_dir.parent / f".{out_dir.name}.staging"
         self.previous = out_dir if out_dir.is_dir() and is_build(out_dir) else None
         self.written: set[str] = set()  # files of the new site named so far (this process)
+        self.sizes: dict[str, int] = {}  # their sizes in bytes
         self._stale = _reusable_files(self.path)  # files the kept tree holds; None: not reusable
         if self._stale is None:
             _reset(self.path)
@@ -56,6 +57,7 @@ class Staging:
         """Put ``data`` at ``rel``; True if it was written, False if the previous file was kept."""
         target = safe_join(self.path, rel)
         self.written.add(rel)
+        self.sizes[rel] = len(data)
         old = self.previous / rel if self.previous else None
         if old is not None and _holds(old, data):
             _reuse(old, target, lambda path: path.write_bytes(data))
@@ -80,6 +82,7 @@ class Staging:
         if not stat.S_ISREG(found.st_mode):
             return False
         self.written.add(rel)
+        self.sizes[rel] = found.st_size
         target = safe_join(self.path, rel)
         try:
             there = os.lstat(target)
@@ -92,9 +95,10 @@ class Staging:
     def copy(self, rel: str, source: Path) -> bool:
         return self.write(rel, source.read_bytes())
 
-    def record(self, rels: Iterable[str]) -> None:
-        """Files of the new site written by other processes (forked workers)."""
-        self.written.update(rels)
+    def record(self, sizes: Mapping[str, int]) -> None:
+        """Files of the new site written by other processes (forked workers), with their sizes."""
+        self.written.update(sizes)
+        self.sizes.update(sizes)
 
     def clear(self, folder: str) -> None:
         """Empty ``folder`` for a program that writes into it (Pagefind): it must not
@@ -115,6 +119,7 @@ class Staging:
                 continue
             rel = f"{base}/{sub}"
             self.written.add(rel)
+            self.sizes[rel] = entry.stat(follow_symlinks=False).st_size
             old = os.path.join(self.previous, rel) if self.previous else None  # noqa: PTH118 (see walk)
             if old is not None and _same_entry(old, entry):
                 continue  # already the previous build's file (linked by the search stage or reused)
@@ -130,11 +135,13 @@ class Staging:
             _remove(self.path, rel)
         self._stale = set()
 
-    def commit(self) -> None:
+    def commit(self) -> tuple[int, int]:
         """Swap the new site in (pruned first); the replaced site is kept as the next
-        build's staging folder."""
+        build's staging folder. Returns how many files the site has and their total
+        size, as :func:`listing` would find them, without listing the folder again."""
         self.prune()
         commit(self.path, self.out_dir)
+        return len(self.written), sum(self.sizes[rel] for rel in self.written)
 
     def discard(self) -> None:
         discard(self.path)

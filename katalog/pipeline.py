@@ -235,11 +235,11 @@ def build(options: Options) -> Report:
                 with _few_collections():  # the parts read back are millions of objects, none in a cycle
                     indexed = _search(plan, staging, store, options, cores, hashes, last.indexed if last else "")
                 written += staging.keep_unchanged(routes.SEARCH_BUNDLE)
-            staging.commit()
+            listing = staging.commit()
         except BaseException:
             staging.discard()
             raise
-        done = Record(inputs, _listing(options.out_dir), len(plan.pages), plan.warnings, rendered, indexed.fingerprint)
+        done = Record(inputs, listing, len(plan.pages), plan.warnings, rendered, indexed.fingerprint)
         store.put_objects(BUILDS, {str(options.out_dir.resolve()): done})
     finally:
         store.close()
@@ -311,7 +311,8 @@ def _hashed_files(folder: Path) -> dict[str, str]:
 
 
 def _listing(folder: Path) -> tuple[int, int]:
-    """How many files ``folder`` holds and their total size: enough to see that it was not touched."""
+    """How many files ``folder`` holds and their total size: enough to see that it was not
+    touched (a build knows its own from what it staged: :meth:`output.Staging.commit`)."""
     sizes = [entry.stat(follow_symlinks=False).st_size for _, entry in _files(folder)]
     return len(sizes), sum(sizes)
 
@@ -338,9 +339,9 @@ def _write_site(
     shared = (renderer, plan.pages, staging, (tag, known), rendered)
     with _frozen():
         results = parallel.run(_render_pages, shared, len(plan.pages), cores)
-    staging.record(page.file for page in plan.pages)  # written by the workers
-    pages_written = sum(count for count, _ in results)
     now = {file: page for _, made in results for file, page in made.items()}
+    staging.record({file: made.size for file, made in now.items()})  # written by the workers
+    pages_written = sum(count for count, _ in results)
     return pages_written + _write_rest(cat, plan.copies, renderer, staging, known, store), now
 
 
@@ -415,10 +416,11 @@ def _bodies(cat: model.Catalogue) -> list[str]:
 
 
 class Made(NamedTuple):
-    """What a page was rendered from, and what it became (hashes)."""
+    """What a page was rendered from, and what it became."""
 
     inputs: str | None  # see _page_inputs; None: not known, always render the page
     output: str  # sha256 of the page's bytes
+    size: int  # of the page's bytes
 
 
 def _render_pages(
@@ -439,7 +441,7 @@ def _render_pages(
             continue
         data = renderer.render(page)
         written += staging.write(page.file, data)
-        made[page.file] = Made(inputs, hashlib.sha256(data).hexdigest())
+        made[page.file] = Made(inputs, hashlib.sha256(data).hexdigest(), len(data))
     return written, made
 
 

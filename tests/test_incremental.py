@@ -411,3 +411,32 @@ def test_a_body_edit_encodes_the_data_files_record_of_that_profile_alone(
     assert encoded == ["alpha"]  # its agency's name is in its record
     pipeline.build(pipeline.Options(content, tmp_path / "fresh", search=False, cache_dir=None))
     assert tree(tmp_path / "public") == tree(tmp_path / "fresh")
+
+
+def test_the_listing_a_build_records_is_the_folder_s_own(tmp_path: Path) -> None:
+    """A build counts what it staged instead of listing the output again; the next build
+    trusts its record only while the folder's listing matches it."""
+    content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
+
+    def recorded() -> tuple[int, int]:
+        store = Cache(cache)
+        try:
+            done = store.get_objects(pipeline.BUILDS, [str(out.resolve())])[str(out.resolve())]
+        finally:
+            store.close()
+        assert isinstance(done, pipeline.Record)
+        return done.listing
+
+    build(content, out, "--cache", str(cache))  # from nothing
+    assert recorded() == pipeline._listing(out)
+    gamma = content / "innovations/gamma.md"
+    gamma.write_text(BETA.replace("Beta", "Gamma").replace("aliases:", "x-aliases:"))
+    build(content, out, "--cache", str(cache))  # pages kept, written and added; the index merged
+    assert recorded() == pipeline._listing(out)
+    gamma.unlink()
+    build(content, out, "--cache", str(cache), "--no-search")  # pages and the index removed
+    assert recorded() == pipeline._listing(out)
+    with (out / "robots.txt").open("a") as robots:
+        robots.write("# touched by hand\n")  # the record no longer holds: built again, not skipped
+    assert "(1 file written)" in build(content, out, "--cache", str(cache), "--no-search")
+    assert recorded() == pipeline._listing(out)
