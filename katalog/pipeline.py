@@ -336,8 +336,7 @@ def _write_site(
     renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of, _compiled(store))
     with _frozen():
         known = _profile_hashes(cat, cores)
-    shared = (renderer, plan.pages, staging, (tag, known), rendered)
-    with _frozen():
+        shared = (renderer, plan.pages, staging, (tag, known), rendered)
         results = parallel.run(_render_pages, shared, len(plan.pages), cores)
     now = {file: page for _, made in results for file, page in made.items()}
     staging.record({file: made.size for file, made in now.items()})  # written by the workers
