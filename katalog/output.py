@@ -138,7 +138,7 @@ class Staging:
     def commit(self) -> tuple[int, int]:
         """Swap the new site in (pruned first); the replaced site is kept as the next
         build's staging folder. Returns how many files the site has and their total
-        size, as :func:`listing` would find them, without listing the folder again."""
+        size, as listing the folder would find them, without listing it again."""
         self.prune()
         commit(self.path, self.out_dir)
         return len(self.written), sum(self.sizes[rel] for rel in self.written)

@@ -9,10 +9,11 @@ bounded and the whole grows with the catalogue, not with its square;
 features shared by many profiles (a common word, a big sector) only rank the
 best candidates.
 
-The choice reads only plain values (:class:`Inputs`: each profile's features,
-its replication family, the members of its sectors), so a build remembers it
-under a hash of them: an edit to a body, a date or an outcome, which changes
-none of them, does not choose again for every profile.
+The choice reads only plain values (:class:`Inputs`: each profile's title,
+summary, tags, sectors and category, its replication family, the members of
+its sectors), so a build remembers it under a hash of them: an edit to a
+body, a date or an outcome, which changes none of them, does not choose
+again for every profile.
 """
 
 from __future__ import annotations

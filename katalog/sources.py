@@ -49,7 +49,7 @@ class Document:
     column) where its value or its key starts; they are kept packed
     (``positions``) until a problem asks for a line: a document is read
     back from the cache on every build, and its positions were most of
-    the objects that made up.
+    the objects that reading made.
     """
 
     kind: str
