@@ -95,10 +95,14 @@ def encoded(rec: dict[str, Any]) -> tuple[str, str]:
     """One record as the data files hold it: its JSON text and its CSV line. A build keeps
     them between builds (a profile's record changes with the profile alone), so the files
     are joined from them instead of being encoded whole."""
-    line = io.StringIO()
     row = csv_row(rec)
-    csv.writer(line, lineterminator="\n").writerow([row[column] for column in CSV_COLUMNS])
-    return _json(rec), line.getvalue()
+    return _json(rec), _csv_line([row[column] for column in CSV_COLUMNS])
+
+
+def _csv_line(values: list[str] | tuple[str, ...]) -> str:
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow(values)
+    return line.getvalue()
 
 
 def _json(value: Any) -> str:
@@ -206,6 +210,4 @@ def csv_row(rec: dict[str, Any]) -> dict[str, str]:
 
 def to_csv(lines: list[str]) -> bytes:
     """The CSV file of every profile's encoded line (see :func:`encoded`), in order."""
-    header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow(CSV_COLUMNS)
-    return (header.getvalue() + "".join(lines)).encode("utf-8")
+    return (_csv_line(CSV_COLUMNS) + "".join(lines)).encode("utf-8")

@@ -297,7 +297,7 @@ def _inputs(options: Options) -> tuple[str, dict[str, str]]:
     ]
     content = _hashed_files(options.content_dir)
     for hashes in (content, _hashed_files(options.templates_dir), _hashed_files(options.assets_dir)):
-        parts += [part for rel, sha in hashes.items() for part in (rel, sha)] + ["/"]
+        parts += [*_paired(hashes), "/"]
     return digest(*parts), content
 
 
@@ -308,6 +308,11 @@ def _hashed_files(folder: Path) -> dict[str, str]:
         with open(entry.path, "rb") as stream:  # noqa: PTH123 (os.scandir entries: see output.walk)
             hashes[rel] = hashlib.sha256(stream.read()).hexdigest()
     return hashes
+
+
+def _paired(hashes: dict[str, str]) -> list[str]:
+    """Each file's relative path, then its hash: parts of a digest."""
+    return [part for rel, sha in hashes.items() for part in (rel, sha)]
 
 
 def _listing(folder: Path) -> tuple[int, int]:
@@ -367,7 +372,7 @@ def _render_tag(plan: Plan, options: Options) -> str:
     (in the menu of every page). A change to any of them renders every page again."""
     settings = plan.catalogue.settings
     parts = [code_tag(), repr(sorted(plan.asset_versions.items())), repr(options.search)]
-    parts += [part for rel, sha in _hashed_files(settings.templates_dir).items() for part in (rel, sha)]
+    parts += _paired(_hashed_files(settings.templates_dir))
     data = pickle.dumps((settings, plan.catalogue.pages), protocol=pickle.HIGHEST_PROTOCOL)
     return digest(*parts, hashlib.sha256(data).hexdigest())
 
@@ -377,12 +382,11 @@ def _page_inputs(tag: str, page: pages.Planned, known: dict[int, str]) -> str | 
     pickled (the model is frozen dataclasses of plain values), each profile in it by the
     hash of its own pickle (``known``: by object). Equal hashes, equal HTML; None when the
     data cannot be pickled (the page is then always rendered)."""
-    stream = io.BytesIO()
     try:
-        _Pickler(stream, known).dump((page.template, page.path, page.lang, page.full_context()))
+        data = _pickled((page.template, page.path, page.lang, page.full_context()), known)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
-    return hashlib.sha256(tag.encode() + stream.getvalue()).hexdigest()
+    return hashlib.sha256(tag.encode() + data).hexdigest()
 
 
 def _profile_hashes(cat: model.Catalogue, cores: int = 1) -> dict[int, str]:
@@ -394,6 +398,13 @@ def _profile_hashes(cat: model.Catalogue, cores: int = 1) -> dict[int, str]:
 
 def _profile_hash(item: model.Innovation) -> str:
     return hashlib.sha256(pickle.dumps(item, pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def _pickled(data: object, known: dict[int, str]) -> bytes:
+    """``data`` pickled, each profile in it by its hash in ``known``."""
+    stream = io.BytesIO()
+    _Pickler(stream, known).dump(data)
+    return stream.getvalue()
 
 
 class _Pickler(pickle.Pickler):
@@ -471,7 +482,8 @@ def _records(cat: model.Catalogue, links: Links, known: dict[int, str], store: C
     """
     base = links.absolute("")
     keys = [
-        digest(known[id(item)], _hashed(cat.replications.get(item.slug, ()), known), base) for item in cat.innovations
+        digest(known[id(item)], hashlib.sha256(_pickled(cat.replications.get(item.slug, ()), known)).hexdigest(), base)
+        for item in cat.innovations
     ]
     found = store.get_objects(EXPORTS, keys)
     made = {
@@ -481,13 +493,6 @@ def _records(cat: model.Catalogue, links: Links, known: dict[int, str], store: C
     }
     store.put_objects(EXPORTS, made)
     return [found[key] if key in found else made[key] for key in keys]
-
-
-def _hashed(data: object, known: dict[int, str]) -> str:
-    """The sha256 of ``data`` pickled, each profile in it by its hash in ``known``."""
-    stream = io.BytesIO()
-    _Pickler(stream, known).dump(data)
-    return hashlib.sha256(stream.getvalue()).hexdigest()
 
 
 def _indexed(cat: model.Catalogue) -> dict[str, list[str]]:
