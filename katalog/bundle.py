@@ -39,7 +39,8 @@ import os
 import re
 import shutil
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -107,64 +108,147 @@ class Part:
     version: str
     include_characters: list[str]
     languages: dict[str, Language]
-    folder: Path = field(default=Path())
+    folder: Path = field(default=Path())  # holds the bundles the part was read from
+    bundles: tuple[str, ...] = ("bundle",)  # their folders in it, in the order they were read
 
 
-def read_part(folder: Path, site: Path, fields: dict[str, list[str]] | None = None) -> Part:
-    """Read the bundle Pagefind wrote to ``folder`` for pages of ``site`` (read for their sort values).
+def read_part(
+    folder: Path, site: Path, fields: dict[str, list[str]] | None = None, bundles: tuple[str, ...] = ("bundle",)
+) -> Part:
+    """Read the bundles Pagefind wrote to the subfolders ``bundles`` of ``folder``, for
+    pages of ``site`` (read for their sort values), as one part.
 
+    A later bundle's pages replace the earlier bundles' pages of the same address: a
+    part whose pages changed is read from its last bundle and one of just those pages
+    (Pagefind indexes each page by itself, so this is what indexing them all would give).
     ``fields``: by language, the meta fields the merged index will list (default:
     the part's own, sorted); a posting names the fields a word is in by their
     position in that list, so the part is read for the list it will be merged under.
     """
-    entry = json.loads((folder / ENTRY).read_text("utf-8"))
-    version = str(entry["version"])
-    if not version.startswith(FORMAT + "."):
-        raise BundleError(f"Pagefind {version} wrote this index; this generator merges only {FORMAT}.x")
-    languages = {
-        lang: _read_language(folder, site, lang, (str(info["hash"]), str(info["wasm"])), (fields or {}).get(lang))
-        for lang, info in sorted(entry["languages"].items())
-    }
-    return Part(version, list(entry.get("include_characters", [])), languages, folder)
+    entries = [json.loads((folder / name / ENTRY).read_text("utf-8")) for name in bundles]
+    versions = sorted({str(entry["version"]) for entry in entries})
+    for version in versions:
+        if not version.startswith(FORMAT + "."):
+            raise BundleError(f"Pagefind {version} wrote this index; this generator merges only {FORMAT}.x")
+    if len(versions) > 1:
+        raise BundleError(f"the bundles of a part were written by different Pagefind versions: {versions}")
+    languages = {}
+    for lang in sorted({lang for entry in entries for lang in entry["languages"]}):
+        held = [(name, entry["languages"].get(lang)) for name, entry in zip(bundles, entries, strict=True)]
+        found = [(name, str(info["hash"]), str(info["wasm"])) for name, info in held if info is not None]
+        languages[lang] = _read_language(folder, site, lang, found, (fields or {}).get(lang))
+    include = list(entries[0].get("include_characters", []))
+    return Part(versions[0], include, languages, folder, bundles)
 
 
-def _read_language(folder: Path, site: Path, lang: str, files: tuple[str, str], fields: list[str] | None) -> Language:
-    meta_hash, wasm = files
-    meta = read(folder / f"pagefind.{meta_hash}.pf_meta")
-    own = [str(name) for name in meta[META_FIELDS]]
+class _Bundle(NamedTuple):
+    """One bundle of a part, as read for one language."""
+
+    name: str  # its folder in the part's
+    meta: list[Any]
+    own: list[str]  # its meta fields, in its order
+    urls: list[str]  # its pages' addresses, in its order
+    fragments: list[bytes]
+
+
+def _read_language(
+    folder: Path, site: Path, lang: str, found: list[tuple[str, str, str]], fields: list[str] | None
+) -> Language:
+    held = [_bundle(folder, name, meta_hash) for name, meta_hash, _ in found]
+    own = {name for held_one in held for name in held_one.own}
     fields = fields if fields is not None else sorted(own)
-    if not set(own) <= set(fields):
-        raise BundleError(f"meta fields {sorted(set(own) - set(fields))} are missing from the merged list")
-    markers = [-(fields.index(name) + 1) for name in own]  # a field is named by -(its position + 1)
-    pages = [(str(h), int(n)) for h, n in meta[META_PAGES]]
-    fragments = [(folder / "fragment" / f"{h}.pf_fragment").read_bytes() for h, _ in pages]
-    urls = [json.loads(_unpacked(fragment, h))["url"] for fragment, (h, _) in zip(fragments, pages, strict=True)]
-    # Named by their bytes, as the chunks are: Pagefind's seven digits would collide between
-    # parts, and a file of the last build with the same name is the same file.
-    names = [unique_name(lang, fragment, NAME_LENGTH, set()) for fragment in fragments]
-    order = sorted(range(len(pages)), key=urls.__getitem__)
-    new = [0] * len(pages)
-    for position, old in enumerate(order):
-        new[old] = position
-    words: dict[str, Word] = {}
-    for _, _, chunk_hash in meta[META_CHUNKS]:
-        for entry in _entries(read(folder / "index" / f"{chunk_hash}.pf_index")):
-            words[entry[0]] = _word(entry, _Numbers(new, markers))
-    filters = {}
-    for name, chunk_hash in meta[META_FILTERS]:
-        _, values = read(folder / "filter" / f"{chunk_hash}.pf_filter")
-        filters[str(name)] = {str(value): sorted(new[p] for p in listed) for value, listed in values}
-    sorts = {str(name): [new[p] for p in listed] for name, listed in meta[META_SORTS]}
+    if not own <= set(fields):
+        raise BundleError(f"meta fields {sorted(own - set(fields))} are missing from the merged list")
+    winner = {url: (number, page) for number, one in enumerate(held) for page, url in enumerate(one.urls)}
+    urls = sorted(winner)
+    position = {url: new for new, url in enumerate(urls)}
+    numbers = [_numbers(number, one, winner, position, fields) for number, one in enumerate(held)]
+    words: dict[str, tuple[list[_Posting], dict[str, list[_Posting]]]] = {}
+    filters: dict[str, dict[str, list[int]]] = {}
+    for one, renumbered in zip(held, numbers, strict=True):
+        _add_words(folder / one.name, one.meta, renumbered, words)
+        for name, chunk_hash in one.meta[META_FILTERS]:
+            _, values = read(folder / one.name / "filter" / f"{chunk_hash}.pf_filter")
+            for value, listed in values:
+                kept = [renumbered.pages[p] for p in listed if renumbered.pages[p] is not None]
+                if kept:
+                    filters.setdefault(str(name), {}).setdefault(str(value), []).extend(kept)
+    sort_values = [_sort_values(site, url) for url in urls]
+    pages, sources = [], []
+    for url in urls:
+        number, page = winner[url]
+        one = held[number]
+        pages.append((unique_name(lang, one.fragments[page], NAME_LENGTH, set()), int(one.meta[META_PAGES][page][1])))
+        sources.append(f"{one.name}/fragment/{one.meta[META_PAGES][page][0]}.pf_fragment")
     return Language(
-        wasm=wasm,
-        pages=[(names[old], pages[old][1]) for old in order],
-        sources=[pages[old][0] for old in order],
-        words=dict(sorted(words.items())),
-        filters=filters,
-        sorts=sorts,
-        sort_values=[_sort_values(site, urls[old]) for old in order],
+        wasm=found[0][2],
+        pages=pages,
+        sources=sources,
+        words={
+            word: Word(_encoded(main), _encoded_variants(variants)) for word, (main, variants) in sorted(words.items())
+        },
+        filters={name: {value: sorted(listed) for value, listed in values.items()} for name, values in filters.items()},
+        sorts=_sorts(held, numbers, sort_values),
+        sort_values=sort_values,
         meta_fields=fields,
     )
+
+
+def _bundle(folder: Path, name: str, meta_hash: str) -> _Bundle:
+    meta = read(folder / name / f"pagefind.{meta_hash}.pf_meta")
+    fragments = [(folder / name / "fragment" / f"{h}.pf_fragment").read_bytes() for h, _ in meta[META_PAGES]]
+    urls = [
+        json.loads(_unpacked(fragment, h))["url"] for fragment, (h, _) in zip(fragments, meta[META_PAGES], strict=True)
+    ]
+    return _Bundle(name, meta, [str(field) for field in meta[META_FIELDS]], urls, fragments)
+
+
+def _numbers(
+    number: int, one: _Bundle, winner: dict[str, tuple[int, int]], position: dict[str, int], fields: list[str]
+) -> _Numbers:
+    """How a bundle's page numbers and field markers change in the part (None: a page a
+    later bundle replaces)."""
+    pages = [position[url] if winner[url] == (number, page) else None for page, url in enumerate(one.urls)]
+    return _Numbers(pages, [-(fields.index(name) + 1) for name in one.own])  # a field is named by -(position + 1)
+
+
+def _add_words(
+    folder: Path, meta: list[Any], numbers: _Numbers, words: dict[str, tuple[list[_Posting], dict[str, list[_Posting]]]]
+) -> None:
+    """Add a bundle's postings, renumbered, to ``words``; a word only on replaced pages adds nothing."""
+    for _, _, chunk_hash in meta[META_CHUNKS]:
+        for entry in _entries(read(folder / "index" / f"{chunk_hash}.pf_index")):
+            main = _renumbered(entry[0], entry[1], numbers)
+            variants = [(str(v), found) for v, raw in entry[2] if (found := _renumbered(v, raw, numbers))]
+            if not main and not variants:
+                continue
+            held_main, held_variants = words.setdefault(entry[0], ([], {}))
+            held_main += main
+            for variant, found in variants:
+                held_variants.setdefault(variant, []).extend(found)
+
+
+def _sorts(held: list[_Bundle], numbers: list[_Numbers], sort_values: list[dict[str, str]]) -> dict[str, list[int]]:
+    """Pagefind's order of the part's pages for each sort; the orders of several bundles
+    are merged by the pages' values (see :func:`_merged_sorts`)."""
+    orders: dict[str, list[list[int]]] = {}
+    for one, renumbered in zip(held, numbers, strict=True):
+        for name, listed in one.meta[META_SORTS]:
+            order = [page for page in (renumbered.pages[p] for p in listed) if page is not None]
+            orders.setdefault(str(name), []).append(order)
+    if len(held) == 1:
+        return {name: lists[0] for name, lists in orders.items()}
+    merged = {}
+    for name, lists in orders.items():
+        values = {page: sort_values[page].get(name, "") for order in lists for page in order}
+        key = _numeric if all(_is_number(value) for value in values.values()) else str
+        merged[name] = list(heapq.merge(*lists, key=_by_value(values, key)))
+    return merged
+
+
+def _by_value(values: dict[int, str], key: Callable[[str], Any]) -> Callable[[int], tuple[Any, int]]:
+    """A page's place in a sort: its value, then its number."""
+    return lambda page: (key(values[page]), page)
 
 
 def _entries(chunk: Any) -> list[Any]:
@@ -179,27 +263,35 @@ def _entries(chunk: Any) -> list[Any]:
 
 
 class _Numbers(NamedTuple):
-    """How a part's numbers change in the merged index: its pages, and its meta fields."""
+    """How a bundle's numbers change in the part: its pages, and its meta fields."""
 
-    pages: list[int]  # new page number, by Pagefind's
+    pages: list[int | None]  # new page number, by Pagefind's; None: left out
     markers: list[int]  # new field marker, by Pagefind's field position
 
 
-def _word(entry: list[Any], numbers: _Numbers) -> Word:
-    variants = {str(v): p for v, raw in entry[2] if (p := _postings(v, raw, numbers))}
-    return Word(_postings(entry[0], entry[1], numbers), variants)
+_Posting = tuple[int, Any, list[int]]  # page in the part, locations, meta locations
 
 
-def _postings(word: str, raw: list[Any], numbers: _Numbers) -> Postings | None:
-    """A word's postings with its pages renumbered (and so reordered) and its meta fields too."""
+def _renumbered(word: str, raw: list[Any], numbers: _Numbers) -> list[_Posting]:
+    """A word's postings with their pages and meta fields renumbered; those of left-out pages dropped."""
     page = 0
     postings = []
     for posting in raw:
         if len(posting) != 3:
             raise BundleError(f"a posting of {word!r} is not [page, locations, meta locations]")
         page += posting[0]
-        fields = [numbers.markers[-n - 1] if n < 0 else n for n in posting[2]]
-        postings.append((numbers.pages[page], posting[1], fields))
+        new = numbers.pages[page]
+        if new is not None:
+            postings.append((new, posting[1], [numbers.markers[-n - 1] if n < 0 else n for n in posting[2]]))
+    return postings
+
+
+def _encoded_variants(variants: dict[str, list[_Posting]]) -> dict[str, Postings]:
+    return {variant: found for variant, postings in variants.items() if (found := _encoded(postings))}
+
+
+def _encoded(postings: list[_Posting]) -> Postings | None:
+    """Postings in page order, encoded (see :class:`Postings`)."""
     if not postings:
         return None
     postings.sort(key=lambda posting: posting[0])
@@ -273,7 +365,7 @@ def merge(parts: list[Part], out: Path, previous: Path | None = None) -> dict[st
 def _copy_scripts(parts: list[Part], out: Path) -> None:
     """Pagefind's scripts and WebAssembly files, the same in every part (a language's in the parts that have it)."""
     for part in parts:
-        for path in sorted(part.folder.iterdir()):
+        for path in sorted(path for name in part.bundles for path in (part.folder / name).iterdir()):
             if path.is_file() and path.name != ENTRY and path.suffix != ".pf_meta" and not (out / path.name).exists():
                 link_or_copy(path, out / path.name)
 
@@ -302,11 +394,24 @@ class _Files:
 
     def put(self, rel: str, data: bytes, level: int = 9) -> None:
         """Write ``data`` (compressed) at ``rel``, or link the earlier bundle's file of that name."""
-        old = self.previous / rel if self.previous else None
-        if old is not None and old.is_file():
-            link_or_copy(old, self.out / rel)
-        else:
-            write_payload(self.out / rel, data, level)
+        self.put_many({rel: data}, level)
+
+    def put_many(self, files: dict[str, bytes], level: int) -> None:
+        """:meth:`put` for each file, compressing on every core: zlib lets go of the
+        interpreter while it works, and an edit changes most of the index's chunks."""
+        fresh = {}
+        for rel, data in files.items():
+            old = self.previous / rel if self.previous else None
+            if old is not None and old.is_file():
+                link_or_copy(old, self.out / rel)
+            else:
+                fresh[self.out / rel] = data
+        if len(fresh) < 2:
+            for path, data in fresh.items():
+                write_payload(path, data, level)
+            return
+        with ThreadPoolExecutor() as pool:
+            list(pool.map(lambda item: write_payload(item[0], item[1], level), fresh.items()))
 
 
 def _merge_language(lang: str, holding: list[tuple[Path, Language]], files: _Files, version: str) -> tuple[str, int]:
@@ -316,7 +421,7 @@ def _merge_language(lang: str, holding: list[tuple[Path, Language]], files: _Fil
         offsets.append(total)
         total += len(language.pages)
         for (named, words), source in zip(language.pages, language.sources, strict=True):
-            path = f"{folder}/fragment/{source}.pf_fragment"
+            path = f"{folder}/{source}"
             # Two fragments whose hashes begin alike: the second gets a longer one, still by its bytes.
             name = named if named not in names else unique_name(lang, Path(path).read_bytes(), NAME_LENGTH + 1, names)
             names.add(name)
@@ -392,12 +497,14 @@ def _write_chunks(lang: str, entries: Iterator[tuple[str, bytes]], files: _Files
         chunks.append((words[0], words[-1], _chunk(encoded)))
     listed: list[list[str]] = []
     names: set[str] = set()
+    written: dict[str, bytes] = {}
     for number, (first, last, data) in enumerate(chunks):
         name = unique_name(lang, data, CHUNK_NAME_LENGTH, names)
         names.add(name)
-        files.put(f"index/{name}.pf_index", data, 6)  # most of the bytes: 9 takes 3 times as long for 1 %
+        written[f"index/{name}.pf_index"] = data
         following = chunks[number + 1][0] if number + 1 < len(chunks) else None
         listed.append([*_bounds(first, last, listed[-1][1] if listed else None, following), name])
+    files.put_many(written, 6)  # most of the bytes: 9 takes 3 times as long for 1 %
     return listed
 
 
@@ -449,24 +556,26 @@ def _merged_sorts(holding: list[tuple[Path, Language]], offsets: list[int]) -> d
     """Each sort order over every part, by the pages' own sort values.
 
     Pagefind compares values as numbers when every value of that sort is one,
-    else as text; each part's own order must agree, which is checked.
+    else as text; each part's own order must agree, which is checked. Pages of equal
+    value come in address order (their page number): Pagefind's order for them
+    depends on which other pages its run held, and a part may come from two runs.
     """
     merged = {}
     for name in sorted({name for _, language in holding for name in language.sorts}):
         ranked = []
         for number, (_, language) in enumerate(holding):
-            for rank, page in enumerate(language.sorts.get(name, [])):
+            for page in language.sorts.get(name, []):
                 value = language.sort_values[page].get(name)
                 if value is None:
                     raise BundleError(f"page {language.pages[page][0]} is sorted by {name!r} but declares no value")
-                ranked.append((value, number, rank, offsets[number] + page))
+                ranked.append((value, number, offsets[number] + page))
         key = _numeric if all(_is_number(value) for value, *_ in ranked) else str
         by_part: dict[int, list[Any]] = {}
-        for value, number, _, _ in ranked:
+        for value, number, _ in ranked:
             by_part.setdefault(number, []).append(key(value))
         if any(keys != sorted(keys) for keys in by_part.values()):
             raise BundleError(f"Pagefind sorted {name!r} differently from this merge: cannot merge its parts")
-        merged[name] = [page for *_, page in sorted(ranked, key=lambda item: (key(item[0]), item[1], item[2]))]
+        merged[name] = [page for *_, page in sorted(ranked, key=lambda item: (key(item[0]), item[2]))]
     return merged
 
 

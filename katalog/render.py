@@ -28,6 +28,7 @@ from . import routes
 from .config import Settings
 from .pages import Planned
 from .routes import ASSETS, Links
+from .sources import YAML_LOADER
 
 
 def strings_dir(templates_dir: Path) -> Path:
@@ -65,7 +66,7 @@ class Strings:
 
 
 def load_strings(templates_dir: Path, lang: str) -> Strings:
-    data: dict[str, Any] = yaml.safe_load((strings_dir(templates_dir) / f"{lang}.yml").read_text("utf-8"))
+    data: dict[str, Any] = yaml.load((strings_dir(templates_dir) / f"{lang}.yml").read_text("utf-8"), YAML_LOADER)
     return Strings(data)
 
 

@@ -10,14 +10,16 @@ most ``part_size`` by the start of their slug (:func:`partition`), each part
 indexed by its own Pagefind run (as many at once as there are cores), and
 :mod:`katalog.bundle` merges the parts into the one bundle the browser loads.
 Memory is bounded by the part size, not the catalogue; a part whose pages
-did not change is taken from the cache instead of being indexed again; and
-the merged bundle is deterministic (Pagefind writes some of its files in
+did not change is taken from the cache instead of being indexed again, and
+one where a few changed is read from its last whole bundle and a bundle of
+just those pages (:data:`AGAIN_SHARE`); and the merged bundle is deterministic (Pagefind writes some of its files in
 hash-map order: upstream issue Pagefind/pagefind#638).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 import shutil
 import subprocess
@@ -39,6 +41,11 @@ BUNDLE_DIR = SEARCH_BUNDLE.rstrip("/")
 PART_SIZE = 500  # profiles a Pagefind run indexes at most: about 100 MB of its memory
 PARTS = "pagefind-parts"  # folder of the cache that keeps each part's bundle, under its fingerprint
 READ = "part.pickle"  # in a kept part: the part as bundle.read_part read it
+MADE = "made.json"  # in a kept part: its patterns, Pagefind's version and what its whole bundle indexed
+WHOLE, AGAIN = "bundle", "again"  # a kept part's bundles: of all its pages; of those changed since
+# A changed part is indexed whole again once this share of its pages changed since it last was;
+# until then Pagefind indexes only the changed pages, and the part is read from both bundles.
+AGAIN_SHARE = 0.25
 REUSED = "the profiles are as the last build indexed them: its index was reused"
 
 
@@ -53,6 +60,7 @@ class PartPlan:
 
     patterns: tuple[str, ...]  # "ab*": every slug starting with "ab"; "ab": the slug "ab"
     fingerprint: str
+    pages: tuple[tuple[str, str], ...] = ()  # each page file, and the sha256 of its bytes
 
     @property
     def glob(self) -> str:
@@ -66,6 +74,19 @@ def glob(patterns: tuple[str, ...]) -> str:
 
 
 GLOB_ALL = glob(("*",))  # every profile
+
+
+class _Job(NamedTuple):
+    """A part to index: whole, or from a kept part's whole bundle and the pages changed since."""
+
+    plan: PartPlan
+    base: Path | None  # the kept part whose whole bundle is reused; None: index the part whole
+    again: tuple[str, ...]  # with a base: the pages Pagefind indexes again
+    indexed: dict[str, str]  # with a base: each page its whole bundle indexed, and its sha256
+
+
+def _whole(plan: PartPlan) -> _Job:
+    return _Job(plan, None, (), {})
 
 
 class Previous(NamedTuple):
@@ -114,9 +135,8 @@ def index(
         return Indexed(REUSED, fingerprint)
     with _parts_folder(store) as folder:
         loaded = {plan.fingerprint: _load(folder / plan.fingerprint) for plan in plans}
-        missing = [plan for plan in plans if loaded[plan.fingerprint] is None]
-        _run(site, folder, missing, cores)
-        loaded.update((plan.fingerprint, _load(folder / plan.fingerprint)) for plan in missing)
+        jobs = _run(site, folder, _jobs(folder, [plan for plan in plans if loaded[plan.fingerprint] is None]), cores)
+        loaded.update((job.plan.fingerprint, _load(folder / job.plan.fingerprint)) for job in jobs)
         parts = [part for part in loaded.values() if part is not None]
         if len(parts) != len(plans):
             raise SearchIndexError("a part of the search index could not be read back from the cache")
@@ -127,7 +147,11 @@ def index(
             raise SearchIndexError(f"the search index's parts could not be merged: {error}") from error
         _forget_others(folder, {plan.fingerprint for plan in plans})
     pages, in_languages = _count(sum(languages.values()), "page"), _count(len(languages), "language")
-    done = f"{_count(len(plans), 'part')}: {len(missing)} indexed by Pagefind, {len(plans) - len(missing)} unchanged"
+    whole = sum(1 for job in jobs if job.base is None)
+    done = f"{_count(len(plans), 'part')}: {whole} indexed by Pagefind, {len(plans) - len(jobs)} unchanged"
+    if len(jobs) > whole:
+        again = _count(sum(len(job.again) for job in jobs), "page")
+        done += f", {len(jobs) - whole} updated: Pagefind indexed {again} again"
     return Indexed(f"Indexed {pages} in {in_languages}, in {done}", fingerprint)
 
 
@@ -184,11 +208,43 @@ def _plans(site: Path, profiles: dict[str, list[str]], part_size: int, made_from
     tag = digest(metadata.version("pagefind-bin"), code_tag())  # the code: kept parts are pickles of its classes
     for patterns, slugs in partition(list(profiles), part_size):
         files = sorted(file for slug in slugs for file in profiles[slug])
-        parts = [tag, *patterns]
-        for rel in files:
-            parts += [rel, made_from.get(rel) or hashlib.sha256((site / rel).read_bytes()).hexdigest()]
-        plans.append(PartPlan(patterns, digest(*parts)))
+        pages = tuple(
+            (rel, made_from.get(rel) or hashlib.sha256((site / rel).read_bytes()).hexdigest()) for rel in files
+        )
+        plans.append(PartPlan(patterns, digest(tag, *patterns, *(value for page in pages for value in page)), pages))
     return plans
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _jobs(folder: Path, missing: list[PartPlan]) -> list[_Job]:
+    """How to index each missing part: from the kept part of the same patterns, when its
+    whole bundle still holds most of the part's pages (and no page it lacks now), else whole."""
+    bases = _kept_parts(folder)
+    jobs = []
+    for plan in missing:
+        base, indexed = bases.get(plan.patterns, (None, {}))
+        pages = dict(plan.pages)
+        again = tuple(rel for rel, sha in plan.pages if indexed.get(rel) != sha)
+        fits = base is not None and indexed.keys() <= pages.keys() and len(again) <= AGAIN_SHARE * len(pages)
+        jobs.append(_Job(plan, base, again, indexed) if fits else _whole(plan))
+    return jobs
+
+
+def _kept_parts(folder: Path) -> dict[tuple[str, ...], tuple[Path, dict[str, str]]]:
+    """The kept parts this Pagefind made, by patterns: where each is, and the sha256 of each
+    page its whole bundle indexed."""
+    found = {}
+    for kept in sorted(folder.iterdir()):
+        try:
+            made = json.loads((kept / MADE).read_text("utf-8"))
+        except (OSError, ValueError):  # not a kept part, or a damaged one: not a base
+            continue
+        if made.get("pagefind") == metadata.version("pagefind-bin") and (kept / WHOLE / bundle.ENTRY).is_file():
+            found[tuple(made["patterns"])] = (kept, dict(made["indexed"]))
+    return found
 
 
 @contextmanager
@@ -202,40 +258,82 @@ def _parts_folder(store: Cache) -> Iterator[Path]:
         yield Path(temporary)
 
 
-def _run(site: Path, folder: Path, plans: list[PartPlan], cores: int) -> None:
-    """Index ``plans`` with Pagefind, ``cores`` runs at a time; each part is read as it finishes."""
-    waiting = list(plans)
-    running: list[tuple[PartPlan, subprocess.Popen[str], Path]] = []
+def _run(site: Path, folder: Path, jobs: list[_Job], cores: int) -> list[_Job]:
+    """Index ``jobs`` with Pagefind, ``cores`` runs at a time; each part is read as it
+    finishes. Returns the jobs as done: a part whose kept bundle turned out damaged is
+    indexed whole (a damaged cache is an empty one)."""
+    waiting, done = list(jobs), []
+    running: list[tuple[_Job, subprocess.Popen[str] | None, Path]] = []
     try:
         while waiting or running:
             while waiting and len(running) < max(1, cores):
-                plan = waiting.pop(0)
-                partial = folder / f"{plan.fingerprint}.partial"
+                job = waiting.pop(0)
+                partial = folder / f"{job.plan.fingerprint}.partial"
                 shutil.rmtree(partial, ignore_errors=True)
-                command = [str(get_executable()), "--site", str(site), "--glob", plan.glob,
-                           "--output-path", str(partial / "bundle")]  # fmt: skip
-                process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-                running.append((plan, process, partial))
-            plan, process, partial = running.pop(0)
-            printed, _ = process.communicate()
-            if process.returncode != 0:
-                raise SearchIndexError(f"pagefind failed ({process.returncode}):\n{printed}")
-            _read(site, partial, folder / plan.fingerprint)
+                try:
+                    running.append((job, _start(site, job, partial), partial))
+                except OSError:  # the kept bundle is gone or damaged
+                    waiting.insert(0, _whole(job.plan))
+            job, process, partial = running.pop(0)
+            try:
+                _finish(site, job, process, partial, folder / job.plan.fingerprint)
+            except Exception:  # Pagefind failed, or its output cannot be read or merged
+                if job.base is None:
+                    raise
+                waiting.insert(0, _whole(job.plan))  # again, whole: an error there is the build's
+                continue
+            done.append(job)
     finally:
         for _, process, _ in running:
-            process.kill()
-            process.wait()
+            if process is not None:
+                process.kill()
+                process.wait()
+    return done
 
 
-def _read(site: Path, partial: Path, done: Path) -> None:
-    """Read a part's bundle once, keep what was read beside it, and file it under its fingerprint."""
+def _start(site: Path, job: _Job, partial: Path) -> subprocess.Popen[str] | None:
+    """Start Pagefind on the part's pages, or on its changed pages beside a link to the
+    kept whole bundle (None: none changed, and nothing runs)."""
+    if job.base is None:
+        pages, output = job.plan.glob, WHOLE
+    else:
+        shutil.copytree(job.base / WHOLE, partial / WHOLE, copy_function=bundle.link_or_copy)
+        if not job.again:
+            return None
+        pages, output = job.again[0] if len(job.again) == 1 else "{" + ",".join(job.again) + "}", AGAIN
+    command = [str(get_executable()), "--site", str(site), "--glob", pages, "--output-path", str(partial / output)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(site: Path, job: _Job, process: subprocess.Popen[str] | None, partial: Path, done: Path) -> None:
+    if process is not None:
+        printed, _ = process.communicate()
+        if process.returncode != 0:
+            raise SearchIndexError(f"pagefind failed ({process.returncode}):\n{printed}")
+    _read(site, job, partial, done)
+
+
+def _read(site: Path, job: _Job, partial: Path, done: Path) -> None:
+    """Read a part's bundles once, keep what was read beside them, and file it under its fingerprint."""
+    bundles = (WHOLE, AGAIN) if job.again else (WHOLE,)
+    if job.again and (count := _page_count(partial / AGAIN)) != len(job.again):
+        raise SearchIndexError(f"Pagefind indexed {count} of the {len(job.again)} changed pages it was given")
     try:
-        part = bundle.read_part(partial / "bundle", site)
+        part = bundle.read_part(partial, site, bundles=bundles)
     except bundle.BundleError as error:
         raise SearchIndexError(f"Pagefind wrote an index this generator cannot merge: {error}") from error
     (partial / READ).write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+    indexed = job.indexed if job.base is not None else dict(job.plan.pages)
+    made = {"patterns": list(job.plan.patterns), "pagefind": metadata.version("pagefind-bin"), "indexed": indexed}
+    (partial / MADE).write_text(json.dumps(made, sort_keys=True), "utf-8")
     shutil.rmtree(done, ignore_errors=True)
     partial.rename(done)
+
+
+def _page_count(folder: Path) -> int:
+    """How many pages the bundle in ``folder`` holds, as its entry file says."""
+    entry = json.loads((folder / bundle.ENTRY).read_text("utf-8"))
+    return sum(int(info["page_count"]) for info in entry["languages"].values())
 
 
 def _aligned(parts: list[bundle.Part], site: Path) -> list[bundle.Part]:
@@ -249,13 +347,13 @@ def _aligned(parts: list[bundle.Part], site: Path) -> list[bundle.Part]:
 
 
 def _reread(part: bundle.Part, fields: dict[str, list[str]], site: Path) -> bundle.Part:
-    kept = part.folder.parent
+    kept = part.folder
     name = f"part-{digest(repr(sorted(fields.items())))[:16]}.pickle"
     again = _load(kept, name)
     if again is not None:
         return again
     try:
-        again = bundle.read_part(part.folder, site, fields)
+        again = bundle.read_part(part.folder, site, fields, part.bundles)
     except bundle.BundleError as error:
         raise SearchIndexError(f"Pagefind wrote an index this generator cannot merge: {error}") from error
     (kept / name).write_bytes(pickle.dumps(again, protocol=pickle.HIGHEST_PROTOCOL))
@@ -269,9 +367,9 @@ def _load(kept: Path, name: str = READ) -> bundle.Part | None:
         part = pickle.loads((kept / name).read_bytes())
     except Exception:  # a missing file, or whatever unpickling a damaged one raises
         return None
-    if not isinstance(part, bundle.Part) or not (kept / "bundle" / bundle.ENTRY).is_file():
+    if not isinstance(part, bundle.Part) or not all((kept / name / bundle.ENTRY).is_file() for name in part.bundles):
         return None
-    part.folder = kept / "bundle"
+    part.folder = kept
     return part
 
 

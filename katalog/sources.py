@@ -23,8 +23,9 @@ import yaml
 from .cache import Cache, code_tag, digest, memo
 from .errors import ContentError, Severity, field_path
 
-# PyYAML's C parser is several times faster; the pure-Python one is the fallback.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# PyYAML's C parser is several times faster; the pure-Python one is the fallback (also for
+# the UI strings, read by every build).
+YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TRANSLATION_RE = re.compile(r"^(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<lang>[a-z]{2})$")
@@ -396,7 +397,7 @@ def _load_yaml(
     text: str, offset: int, display: str, errors: list[ContentError]
 ) -> tuple[dict[str, Any], dict[Path_, Position], dict[Path_, Position]] | None:
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (offset + 1, 0)

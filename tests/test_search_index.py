@@ -163,33 +163,84 @@ def test_a_bundle_from_another_pagefind_version_is_refused(tmp_path: Path) -> No
     folder.mkdir()
     (folder / bundle.ENTRY).write_text(json.dumps({"version": "2.0.0", "languages": {}}))
     with pytest.raises(bundle.BundleError, match=r"Pagefind 2\.0\.0 wrote this index"):
-        bundle.read_part(folder, tmp_path)
+        bundle.read_part(tmp_path, tmp_path)
 
 
 # --- a change re-indexes only its part ----------------------------------------------------------
 
 
-def test_an_edited_profile_reindexes_only_its_part(tmp_path: Path) -> None:
+def append(profile: Path, text: str) -> None:
+    profile.write_text(profile.read_text("utf-8") + f"\n{text}\n", "utf-8")
+
+
+def test_an_edited_profile_is_indexed_again_alone_until_much_of_its_part_changed(tmp_path: Path) -> None:
+    """Parts of four: "c*", "g*", "k*" hold cek-dan-sadari, gancang-aron, garda-ampuh and one more."""
     content, out, cache = make_site(tmp_path, base=SHIPPED), tmp_path / "public", tmp_path / "cache"
-    assert "in 4 parts: 4 indexed by Pagefind, 0 unchanged" in build(
-        content, out, "--search-part-size", "4", "--cache", str(cache)
-    )
-    profile = content / "innovations/cek-dan-sadari.md"
-    profile.write_text(profile.read_text("utf-8") + "\nKalimat baru tentang zorbanasi.\n", "utf-8")
-    summary = build(content, out, "--search-part-size", "4", "--cache", str(cache))
-    assert "in 4 parts: 1 indexed by Pagefind, 3 unchanged" in summary
+    part = ("--search-part-size", "4", "--cache", str(cache))
+    assert "in 4 parts: 4 indexed by Pagefind, 0 unchanged" in build(content, out, *part)
+
+    def edit(slug: str, word: str, expected: str) -> None:
+        append(content / f"innovations/{slug}.md", f"Kalimat baru tentang {word}.")
+        assert expected in build(content, out, *part)
+        assert word in read_index(out / "pagefind")["id"].words
+        fresh = tmp_path / f"fresh-{word}"
+        build(content, fresh, "--search-part-size", "4", "--no-cache")
+        assert tree(out) == tree(fresh)  # the same bytes as indexing every part whole
+        assert len(list((cache / search.PARTS).iterdir())) == 4  # the replaced part's index was dropped
+
+    alone = "in 4 parts: 0 indexed by Pagefind, 3 unchanged, 1 updated: Pagefind indexed 1 page again"
+    edit("cek-dan-sadari", "zorbanasi", alone)
+    edit("cek-dan-sadari", "qualtermo", alone)  # still one page changed since the part was indexed whole
+    edit("gancang-aron", "vistrelin", "in 4 parts: 1 indexed by Pagefind, 3 unchanged")  # two of four
+
+
+def test_a_new_profile_is_indexed_alone_into_its_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "AGAIN_SHARE", 0.5)  # the part "t*", "u*" holds two profiles, then three
+    content, out, cache = make_site(tmp_path, base=SHIPPED), tmp_path / "public", tmp_path / "cache"
+    part = ("--search-part-size", "4", "--cache", str(cache))
+    build(content, out, *part)
+    new = (content / "innovations/toss-klungkung.md").read_text("utf-8").replace("TOSS", "Tugas Zorbanasi", 1)
+    (content / "innovations/tugas-zorbanasi.md").write_text(new, "utf-8")
+    # Its part holds one new page; the pages that now list it as related are elsewhere.
+    assert ", 1 updated: Pagefind indexed" in build(content, out, *part)
     assert "zorbanasi" in read_index(out / "pagefind")["id"].words
     build(content, tmp_path / "fresh", "--search-part-size", "4", "--no-cache")
     assert tree(out) == tree(tmp_path / "fresh")
-    assert len(list((cache / search.PARTS).iterdir())) == 4  # the replaced part's index was dropped
+    # Deleted: its part's whole bundle holds a page gone now, so that part is indexed whole; the
+    # pages that listed it are again as their part's whole bundle holds them: it alone is read.
+    (content / "innovations/tugas-zorbanasi.md").unlink()
+    summary = build(content, out, *part)
+    assert "in 4 parts: 1 indexed by Pagefind, 2 unchanged, 1 updated: Pagefind indexed 0 pages again" in summary
+    build(content, tmp_path / "fresh-again", "--search-part-size", "4", "--no-cache")
+    assert tree(out) == tree(tmp_path / "fresh-again")
 
 
-def test_a_damaged_part_in_the_cache_is_indexed_again(tmp_path: Path) -> None:
+def test_a_part_whose_kept_reading_is_damaged_is_read_again_from_its_bundle(tmp_path: Path) -> None:
     content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
     build(content, out, "--cache", str(cache), "--search-part-size", "1")
     shutil.rmtree(out)  # so that the build does not find "nothing changed"
     (next((cache / search.PARTS).iterdir()) / search.READ).write_bytes(b"not a part")
-    assert "1 indexed by Pagefind, 1 unchanged" in build(content, out, "--cache", str(cache), "--search-part-size", "1")
+    summary = build(content, out, "--cache", str(cache), "--search-part-size", "1")
+    assert "0 indexed by Pagefind, 1 unchanged, 1 updated: Pagefind indexed 0 pages again" in summary
+    build(content, tmp_path / "fresh", "--no-cache")
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("damage", ["chunk", "missing"])
+def test_a_part_whose_kept_bundle_is_damaged_is_indexed_whole(tmp_path: Path, damage: str) -> None:
+    content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
+    build(content, out, "--cache", str(cache), "--search-part-size", "1")
+    kept = sorted((cache / search.PARTS).iterdir())[0]
+    (kept / search.READ).write_bytes(b"not a part")
+    chunk = next((kept / search.WHOLE / "index").iterdir())
+    if damage == "chunk":
+        chunk.write_bytes(b"not gzip")
+    else:
+        chunk.unlink()
+    append(content / "innovations/alpha.md", "Kalimat baru.")
+    append(content / "innovations/beta.md", "Kalimat baru.")
+    summary = build(content, out, "--cache", str(cache), "--search-part-size", "1")
+    assert "2 indexed by Pagefind, 0 unchanged" in summary, summary
     build(content, tmp_path / "fresh", "--no-cache")
     assert tree(out) == tree(tmp_path / "fresh")
 
