@@ -4,6 +4,7 @@ rewrites only the files it touches (issue 6)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -440,3 +441,43 @@ def test_the_listing_a_build_records_is_the_folder_s_own(tmp_path: Path) -> None
         robots.write("# touched by hand\n")  # the record no longer holds: built again, not skipped
     assert "(1 file written)" in build(content, out, "--cache", str(cache), "--no-search")
     assert recorded() == pipeline._listing(out)
+
+
+def test_a_content_file_is_read_again_only_when_its_stamp_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "SETTLED_NS", 0)  # the files were all written a moment ago
+    content = make_site(tmp_path)
+    options = pipeline.Options(content, tmp_path / "public", search=False, cache_dir=tmp_path / "cache", jobs=1)
+    read: list[str] = []
+    real = pipeline._sha256
+    monkeypatch.setattr(pipeline, "_sha256", lambda path: read.append(path) or real(path))
+    pipeline.build(options)
+    assert str(content / "innovations/alpha.md") in read
+    read.clear()
+    alpha = content / "innovations/alpha.md"
+    alpha.write_text(ALPHA + "\nSatu kalimat baru.\n")
+    pipeline.build(options)
+    assert read == [str(alpha)]
+    read.clear()
+    # The same size and modification time, other bytes: the change time tells.
+    before = alpha.stat()
+    alpha.write_text(ALPHA.replace("Alpha Sehat", "Alpha Rusak") + "\nSatu kalimat baru.\n")
+    os.utime(alpha, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert alpha.stat().st_size == before.st_size and alpha.stat().st_mtime_ns == before.st_mtime_ns
+    pipeline.build(options)
+    assert read == [str(alpha)]
+    assert "Alpha Rusak" in (tmp_path / "public/inovasi/alpha/index.html").read_text()
+
+
+def test_a_file_changed_in_the_last_two_seconds_is_not_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = make_site(tmp_path)
+    options = pipeline.Options(content, tmp_path / "public", search=False, cache_dir=tmp_path / "cache", jobs=1)
+    pipeline.build(options)  # every file was written less than two seconds ago
+    read: list[str] = []
+    real = pipeline._sha256
+    monkeypatch.setattr(pipeline, "_sha256", lambda path: read.append(path) or real(path))
+    pipeline.build(options)
+    assert str(content / "innovations/alpha.md") in read
