@@ -11,9 +11,10 @@ indexed by its own Pagefind run (as many at once as there are cores), and
 :mod:`katalog.bundle` merges the parts into the one bundle the browser loads.
 Memory is bounded by the part size, not the catalogue; a part whose pages
 did not change is taken from the cache instead of being indexed again, and
-one where a few changed is read from its last whole bundle and a bundle of
-just those pages (:data:`AGAIN_SHARE`); and the merged bundle is deterministic (Pagefind writes some of its files in
-hash-map order: upstream issue Pagefind/pagefind#638).
+one where a few pages changed is read from its last whole bundle and a
+bundle of just those pages (:data:`AGAIN_SHARE`); and the merged bundle is
+deterministic (Pagefind writes some of its files in hash-map order: upstream
+issue Pagefind/pagefind#638).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class PartPlan:
 
     patterns: tuple[str, ...]  # "ab*": every slug starting with "ab"; "ab": the slug "ab"
     fingerprint: str
-    pages: tuple[tuple[str, str], ...] = ()  # each page file, and the sha256 of its bytes
+    pages: tuple[tuple[str, str], ...]  # each page file, and the sha256 of its bytes
 
     @property
     def glob(self) -> str:
@@ -208,9 +209,7 @@ def _plans(site: Path, profiles: dict[str, list[str]], part_size: int, made_from
     tag = digest(metadata.version("pagefind-bin"), code_tag())  # the code: kept parts are pickles of its classes
     for patterns, slugs in partition(list(profiles), part_size):
         files = sorted(file for slug in slugs for file in profiles[slug])
-        pages = tuple(
-            (rel, made_from.get(rel) or hashlib.sha256((site / rel).read_bytes()).hexdigest()) for rel in files
-        )
+        pages = tuple((rel, made_from.get(rel) or _sha256(site / rel)) for rel in files)
         plans.append(PartPlan(patterns, digest(tag, *patterns, *(value for page in pages for value in page)), pages))
     return plans
 
@@ -240,10 +239,11 @@ def _kept_parts(folder: Path) -> dict[tuple[str, ...], tuple[Path, dict[str, str
     for kept in sorted(folder.iterdir()):
         try:
             made = json.loads((kept / MADE).read_text("utf-8"))
-        except (OSError, ValueError):  # not a kept part, or a damaged one: not a base
+            patterns, indexed = tuple(map(str, made["patterns"])), {str(k): str(v) for k, v in made["indexed"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):  # not a kept part, or a damaged one
             continue
         if made.get("pagefind") == metadata.version("pagefind-bin") and (kept / WHOLE / bundle.ENTRY).is_file():
-            found[tuple(made["patterns"])] = (kept, dict(made["indexed"]))
+            found[patterns] = (kept, indexed)
     return found
 
 

@@ -226,21 +226,22 @@ def test_a_part_whose_kept_reading_is_damaged_is_read_again_from_its_bundle(tmp_
     assert tree(out) == tree(tmp_path / "fresh")
 
 
-@pytest.mark.parametrize("damage", ["chunk", "missing"])
+@pytest.mark.parametrize("damage", ["chunk", "missing", "made"])
 def test_a_part_whose_kept_bundle_is_damaged_is_indexed_whole(tmp_path: Path, damage: str) -> None:
     content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
     build(content, out, "--cache", str(cache), "--search-part-size", "1")
+    shutil.rmtree(out)  # so that the build does not find "nothing changed"
     kept = sorted((cache / search.PARTS).iterdir())[0]
-    (kept / search.READ).write_bytes(b"not a part")
+    (kept / search.READ).write_bytes(b"not a part")  # so that the part is read again from its bundle
     chunk = next((kept / search.WHOLE / "index").iterdir())
     if damage == "chunk":
         chunk.write_bytes(b"not gzip")
-    else:
+    elif damage == "missing":
         chunk.unlink()
-    append(content / "innovations/alpha.md", "Kalimat baru.")
-    append(content / "innovations/beta.md", "Kalimat baru.")
+    else:
+        (kept / search.MADE).write_text('{"patterns": 1}')
     summary = build(content, out, "--cache", str(cache), "--search-part-size", "1")
-    assert "2 indexed by Pagefind, 0 unchanged" in summary, summary
+    assert "in 2 parts: 1 indexed by Pagefind, 1 unchanged" in summary, summary
     build(content, tmp_path / "fresh", "--no-cache")
     assert tree(out) == tree(tmp_path / "fresh")
 
