@@ -285,6 +285,7 @@ def _search(
 BUILDS = "builds"  # cache table: output folder → what its last build was made from
 TEMPLATES = "templates"  # folder of the cache: compiled templates
 EXPORTS = "exports"  # cache table: a profile's record in the data files, by what it is made from
+EXPORT_SUMS = "export-sums"  # cache table: the hash of that record's bytes, by the same key
 UNCHANGED = "nothing changed since the last build"
 
 
@@ -372,7 +373,9 @@ def _write_site(
     now = {file: page for _, made in results for file, page in made.items()}
     staging.record({file: made.size for file, made in now.items()})  # written by the workers
     pages_written = sum(count for count, _ in results)
-    return pages_written + _write_rest(cat, plan.copies, renderer, staging, known, store), now
+    data_written, data = _write_data(cat, renderer.links, staging, (tag, known), store, rendered)
+    now.update(data)
+    return pages_written + data_written + _write_rest(cat, plan.copies, staging), now
 
 
 def _compiled(store: Cache) -> jinja2.BytecodeCache | None:
@@ -481,44 +484,85 @@ def _render_pages(
     return written, made
 
 
-def _write_rest(
+def _write_data(
     cat: model.Catalogue,
-    copies: list[tuple[str, Path]],
-    renderer: render.Renderer,
+    links: Links,
     staging: output.Staging,
-    known: dict[int, str],
+    hashes: tuple[str, dict[int, str]],
     store: Cache,
-) -> int:
-    """Data files, profile images and copied files (assets, schemas)."""
-    records = _records(cat, renderer.links, known, store)
-    written = int(staging.write(routes.DATA_JSON, exports.to_json(cat, renderer.links, [j for j, _ in records])))
-    written += staging.write(routes.DATA_CSV, exports.to_csv([line for _, line in records]))
+    before: dict[str, Made],
+) -> tuple[int, dict[str, Made]]:
+    """The data files: how many were written, and what each was made from and became.
+
+    They are made from every profile's record and what the render tag covers (the code,
+    the site's title and address). Each record is kept in the cache with the hash of its
+    bytes (see :func:`_records`); when those hashes and the tag are what the last build
+    made the files from, its files are kept without a record being read: a body edit
+    encodes one record, finds it unchanged, and leaves the data files as they were."""
+    tag, known = hashes
+    records = _records(cat, links, known, store)
+    inputs = digest(tag, *records.sums)
+    last = {file: before.get(file) for file in routes.DATA_FILES}
+    if all(isinstance(made, Made) and made.inputs == inputs and staging.keep(file) for file, made in last.items()):
+        return 0, {file: made for file, made in last.items() if made is not None}
+    encoded = records.all(cat, links)
+    files = {
+        routes.DATA_JSON: exports.to_json(cat, links, [j for j, _ in encoded]),
+        routes.DATA_CSV: exports.to_csv([line for _, line in encoded]),
+    }
+    written = sum(staging.write(file, data) for file, data in files.items())
+    return written, {file: Made(inputs, hashlib.sha256(data).hexdigest(), len(data)) for file, data in files.items()}
+
+
+def _write_rest(cat: model.Catalogue, copies: list[tuple[str, Path]], staging: output.Staging) -> int:
+    """Profile images and copied files (assets, schemas)."""
+    written = 0
     for item in cat.innovations:
         if item.image:
             written += sum(staging.write(rel, data) for rel, data in images.render(item.image))
     return written + sum(staging.copy(rel, source) for rel, source in copies)
 
 
-def _records(cat: model.Catalogue, links: Links, known: dict[int, str], store: Cache) -> list[tuple[str, str]]:
-    """Every profile's record in the data files, encoded (see :func:`exports.encoded`).
+@dataclass
+class _Records:
+    """Every profile's record in the data files: the hash of each (in profile order), the
+    ones encoded by this build, and the cache that holds the others."""
 
-    A record is made from the profile, its replications and the site's address alone;
-    it is kept in the cache under their hash (the profile by its hash in ``known``), so
-    an edit encodes the records of the profiles it changed, not all of them again.
-    """
+    keys: list[str]
+    sums: list[str]
+    made: dict[str, tuple[str, str]]
+    store: Cache
+
+    def all(self, cat: model.Catalogue, links: Links) -> list[tuple[str, str]]:
+        """Each record, encoded (see :func:`exports.encoded`), in profile order."""
+        found = self.store.get_objects(EXPORTS, [key for key in self.keys if key not in self.made])
+        found.update(self.made)
+        return [
+            found[key] if key in found else exports.encoded(exports.record(cat, item, links))  # a damaged cache
+            for item, key in zip(cat.innovations, self.keys, strict=True)
+        ]
+
+
+def _records(cat: model.Catalogue, links: Links, known: dict[int, str], store: Cache) -> _Records:
+    """Every profile's record, by what it is made from (the profile, by its hash in
+    ``known``, its replications and the site's address): a record not in the cache is
+    encoded and kept there, with the hash of its bytes; the others are read only when
+    asked for, and their hashes alone are read here."""
     base = links.absolute("")
     keys = [
         digest(known[id(item)], hashlib.sha256(_pickled(cat.replications.get(item.slug, ()), known)).hexdigest(), base)
         for item in cat.innovations
     ]
-    found = store.get_objects(EXPORTS, keys)
+    sums = store.get_many(EXPORT_SUMS, keys)
     made = {
         key: exports.encoded(exports.record(cat, item, links))
         for item, key in zip(cat.innovations, keys, strict=True)
-        if key not in found
+        if key not in sums
     }
+    fresh = {key: digest(*record) for key, record in made.items()}
     store.put_objects(EXPORTS, made)
-    return [found[key] if key in found else made[key] for key in keys]
+    store.put_many(EXPORT_SUMS, fresh)
+    return _Records(keys, [str(sums[key]) if key in sums else fresh[key] for key in keys], made, store)
 
 
 def _indexed(cat: model.Catalogue) -> dict[str, list[str]]:

@@ -481,3 +481,44 @@ def test_a_file_changed_in_the_last_two_seconds_is_not_remembered(
     monkeypatch.setattr(pipeline, "_sha256", lambda path: read.append(path) or real(path))
     pipeline.build(options)
     assert str(content / "innovations/alpha.md") in read
+
+
+def test_a_body_edit_keeps_the_data_files_without_reading_a_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
+    options = pipeline.Options(content, out, search=False, cache_dir=cache, jobs=1)
+    joined: list[int] = []
+    real = exports.to_json
+    monkeypatch.setattr(
+        exports, "to_json", lambda cat, links, records: joined.append(len(records)) or real(cat, links, records)
+    )
+    pipeline.build(options)
+    assert joined == [2]
+    joined.clear()
+    (content / "innovations/alpha.md").write_text(ALPHA + "\nSatu kalimat baru.\n")  # not in the data files
+    before = mtimes(out)
+    pipeline.build(options)
+    assert joined == []
+    assert mtimes(out)["data/inovasi.json"] == before["data/inovasi.json"]
+    replace_in(content / "innovations/alpha.md", "Alpha Sehat", "Alpha Baru")  # in them
+    pipeline.build(options)
+    assert joined == [2]
+    assert "Alpha Baru" in (out / "data/inovasi.json").read_text()
+    pipeline.build(pipeline.Options(content, tmp_path / "fresh", search=False, cache_dir=None))
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_records_lost_from_the_cache_are_encoded_again(tmp_path: Path) -> None:
+    content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
+    options = pipeline.Options(content, out, search=False, cache_dir=cache, jobs=1)
+    pipeline.build(options)
+    store = Cache(cache)
+    assert store._db is not None
+    with store._db:
+        store._db.execute("DELETE FROM entries WHERE tab = ?", (pipeline.EXPORTS,))  # their hashes stay
+    store.close()
+    replace_in(content / "innovations/alpha.md", "Alpha Sehat", "Alpha Baru")
+    pipeline.build(options)
+    pipeline.build(pipeline.Options(content, tmp_path / "fresh", search=False, cache_dir=None))
+    assert tree(out) == tree(tmp_path / "fresh")
