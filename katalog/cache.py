@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import os
 import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -71,8 +72,12 @@ class Cache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self._db: sqlite3.Connection | None = None
+        self.file: Path | None = None  # the database; None when there is none
         if folder is not None:
-            self._db = _open(self.file_for(folder))
+            self.file = self.file_for(folder)
+            self._db = _open(self.file)
+            if self._db is None:
+                self.file = None
 
     @staticmethod
     def file_for(folder: Path) -> Path:
@@ -104,6 +109,18 @@ class Cache:
             found.update(self._db.execute(query, [table, *batch]).fetchall())
         return found
 
+    def known(self, table: str, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` the table holds, without reading their values."""
+        wanted = list(dict.fromkeys(keys))
+        if self._db is None:
+            return set()
+        found: set[str] = set()
+        for start in range(0, len(wanted), _BATCH):
+            batch = wanted[start : start + _BATCH]
+            query = f"SELECT key FROM entries WHERE tab = ? AND key IN ({','.join('?' * len(batch))})"
+            found.update(key for (key,) in self._db.execute(query, [table, *batch]))
+        return found
+
     def put_many(self, table: str, items: Mapping[str, str | bytes]) -> None:
         if self._db is None or not items:
             return
@@ -117,6 +134,32 @@ class Cache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+class Reader:
+    """One value at a time from a cache database, in whichever process asks: a forked
+    worker opens the file for itself (an SQLite connection must not cross a fork)."""
+
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def get(self, table: str, key: str) -> Any | None:
+        """The value under ``key``; None when it is not there or there is no database."""
+        if self.file is None:
+            return None
+        if self._pid != os.getpid():
+            self._db, self._pid = None, os.getpid()
+            with contextlib.suppress(sqlite3.Error):
+                self._db = sqlite3.connect(f"{self.file.as_uri()}?mode=ro", uri=True)
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM entries WHERE tab = ? AND key = ?", (table, key)).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else row[0]
 
 
 def _open(path: Path) -> sqlite3.Connection | None:

@@ -14,7 +14,7 @@ on every core.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 import markdown
 import nh3
@@ -22,7 +22,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from . import parallel
-from .cache import Cache, code_tag, digest
+from .cache import Cache, Reader, code_tag, digest
 
 ALLOWED_TAGS = frozenset(
     {
@@ -171,14 +171,39 @@ def settings_tag(base_path: str) -> str:
     )
 
 
-def render_all(texts: Iterable[str], base_path: str, cache: Cache, cores: int) -> dict[str, str]:
-    """HTML of every Markdown text (text → HTML): from the cache, else converted on every core."""
+class Bodies(Mapping[str, str]):
+    """Each Markdown text's HTML: those this build converted, and the others read from the
+    cache when a page asks for one (an edit renders a few dozen pages of tens of thousands;
+    reading every body's HTML back took most of a second at 30,000 profiles). A text the
+    cache lost meanwhile is converted again: the same HTML."""
+
+    def __init__(self, keys: dict[str, str], fresh: dict[str, str], reader: Reader, base_path: str) -> None:
+        self._keys, self._fresh, self._reader, self._base_path = keys, fresh, reader, base_path
+
+    def __getitem__(self, text: str) -> str:
+        html = self._fresh.get(text)
+        if html is None:
+            key = self._keys[text]  # a KeyError for a text the build did not convert
+            html = self._reader.get(CACHE_TABLE, key)
+            if not isinstance(html, str):
+                html = Markup(self._base_path).render(text)
+        return html
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def render_all(texts: Iterable[str], base_path: str, cache: Cache, cores: int) -> Bodies:
+    """HTML of every Markdown text (text → HTML): texts the cache does not hold are converted
+    on every core and kept; the others are read from it when asked for (see :class:`Bodies`)."""
     tag = settings_tag(base_path)
     unique = sorted(set(texts))
     keys = {text: digest(tag, text) for text in unique}
-    known = cache.get_many(CACHE_TABLE, keys.values())
+    known = cache.known(CACHE_TABLE, keys.values())
     missing = [text for text in unique if keys[text] not in known]
     converted = parallel.map_items(Markup(base_path).render, missing, cores)
     cache.put_many(CACHE_TABLE, {keys[text]: html for text, html in zip(missing, converted, strict=True)})
-    fresh = dict(zip(missing, converted, strict=True))
-    return {text: fresh[text] if text in fresh else known[keys[text]] for text in unique}
+    return Bodies(keys, dict(zip(missing, converted, strict=True)), Reader(cache.file), base_path)

@@ -12,10 +12,10 @@ import jinja2
 import pytest
 
 from katalog import exports, markup, output, pipeline
-from katalog.cache import Cache
+from katalog.cache import Cache, Reader
 from katalog.pages import Planned
 
-from .helpers import MINIMAL, make_site, replace_in, run, tree
+from .helpers import MINIMAL, SHIPPED, make_site, replace_in, run, tree
 
 ALPHA = (MINIMAL / "innovations/alpha.md").read_text()
 BETA = (MINIMAL / "innovations/beta.md").read_text()
@@ -57,7 +57,7 @@ def test_a_damaged_cache_file_is_an_empty_cache(tmp_path: Path) -> None:
     folder.mkdir()
     Cache.file_for(folder).write_bytes(b"not a database at all" * 100)
     html = markup.render_all(["## Judul\n\nTeks."], "/", Cache(folder), cores=1)
-    assert html == {"## Judul\n\nTeks.": '<h2 id="judul">Judul</h2>\n<p>Teks.</p>'}
+    assert dict(html) == {"## Judul\n\nTeks.": '<h2 id="judul">Judul</h2>\n<p>Teks.</p>'}
 
 
 def test_nothing_changed_rewrites_no_file(tmp_path: Path) -> None:
@@ -522,3 +522,38 @@ def test_records_lost_from_the_cache_are_encoded_again(tmp_path: Path) -> None:
     pipeline.build(options)
     pipeline.build(pipeline.Options(content, tmp_path / "fresh", search=False, cache_dir=None))
     assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_a_rebuild_reads_from_the_cache_only_the_html_of_the_pages_it_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, out, cache = make_site(tmp_path, base=SHIPPED), tmp_path / "public", tmp_path / "cache"
+    options = pipeline.Options(content, out, search=False, cache_dir=cache, jobs=1)
+    pipeline.build(options)
+    read: list[str] = []
+    real = Reader.get
+    monkeypatch.setattr(Reader, "get", lambda self, table, key: read.append(key) or real(self, table, key))
+    replace_in(content / "innovations/toss-klungkung.md", "TOSS Center Kusamba", "TOSS Center Desa Kusamba")
+    pipeline.build(options)  # its body was converted; the profiles listing it as related are read
+    assert 0 < len(read) < 14
+    pipeline.build(pipeline.Options(content, tmp_path / "fresh", search=False, cache_dir=None))
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_html_is_read_from_the_cache_when_asked_for_and_converted_again_if_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text, html = "## Judul\n\nTeks.", '<h2 id="judul">Judul</h2>\n<p>Teks.</p>'
+    first = Cache(tmp_path)
+    assert dict(markup.render_all([text], "/", first, cores=1)) == {text: html}  # converted and kept
+    first.close()
+    store = Cache(tmp_path)
+    kept, lost = markup.render_all([text], "/", store, cores=1), markup.render_all([text], "/", store, cores=1)
+    with monkeypatch.context() as patch:
+        patch.setattr(markup.Markup, "render", lambda self, text: pytest.fail("converted again"))
+        assert kept[text] == html  # read from the cache
+    assert store._db is not None
+    with store._db:
+        store._db.execute("DELETE FROM entries WHERE tab = ?", (markup.CACHE_TABLE,))
+    assert lost[text] == html  # gone from the cache since the build looked: converted again
+    store.close()
