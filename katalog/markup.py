@@ -7,8 +7,9 @@ only an allow-list of tags and attributes and only http(s) and mailto links.
 
 Bodies are converted once per build, before pages are rendered
 (:func:`render_all`): each text is looked up in the cache under a hash of
-itself and of every setting that shapes its HTML, and the rest are converted
-on every core.
+itself and of every setting that shapes its HTML, the rest are converted on
+every core, and a page reads its body's HTML from the cache only when it is
+rendered (:class:`Bodies`).
 """
 
 from __future__ import annotations
