@@ -215,6 +215,23 @@ def test_a_new_profile_is_indexed_alone_into_its_part(tmp_path: Path, monkeypatc
     assert tree(out) == tree(tmp_path / "fresh-again")
 
 
+def test_a_translation_edited_alone_is_indexed_alone_in_its_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alpha's part holds its Indonesian and English pages; the English one changes: the
+    bundle of changed pages holds one language, the part's whole bundle two."""
+    monkeypatch.setattr(search, "AGAIN_SHARE", 0.5)
+    content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
+    part = ("--search-part-size", "1", "--cache", str(cache))
+    build(content, out, *part)
+    append(content / "innovations/alpha.en.md", "A new sentence about quorvantic care.")
+    summary = build(content, out, *part)
+    assert "in 2 parts: 0 indexed by Pagefind, 1 unchanged, 1 updated: Pagefind indexed 1 page again" in summary
+    assert "quorvant" in "".join(read_index(out / "pagefind")["en"].words)
+    build(content, tmp_path / "fresh", "--search-part-size", "1", "--no-cache")
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
 def test_a_part_whose_kept_reading_is_damaged_is_read_again_from_its_bundle(tmp_path: Path) -> None:
     content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
     build(content, out, "--cache", str(cache), "--search-part-size", "1")
