@@ -229,15 +229,13 @@ def _add_words(
 
 
 def _sorts(held: list[_Bundle], numbers: list[_Numbers], sort_values: list[dict[str, str]]) -> dict[str, list[int]]:
-    """Pagefind's order of the part's pages for each sort; the orders of several bundles
-    are merged by the pages' values (see :func:`_merged_sorts`)."""
+    """Pagefind's order of the part's pages for each sort, the orders of several bundles
+    merged by the pages' values (see :func:`_merged_sorts`)."""
     orders: dict[str, list[list[int]]] = {}
     for one, renumbered in zip(held, numbers, strict=True):
         for name, listed in one.meta[META_SORTS]:
             order = [page for page in (renumbered.pages[p] for p in listed) if page is not None]
             orders.setdefault(str(name), []).append(order)
-    if len(held) == 1:
-        return {name: lists[0] for name, lists in orders.items()}
     merged = {}
     for name, lists in orders.items():
         values = {page: sort_values[page].get(name, "") for order in lists for page in order}

@@ -56,6 +56,12 @@ def _version(name: str) -> str:
         return "absent"
 
 
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The sha256 of a file's bytes, in hex."""
+    with open(path, "rb") as stream:  # noqa: PTH123 (callers hold os.scandir paths as text)
+        return hashlib.sha256(stream.read()).hexdigest()
+
+
 def digest(*parts: str) -> str:
     """A key for ``parts``: they are joined unambiguously, then hashed."""
     h = hashlib.sha256()

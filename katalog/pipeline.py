@@ -45,7 +45,7 @@ from . import (
     search,
     sources,
 )
-from .cache import Cache, code_tag, digest, memo
+from .cache import Cache, code_tag, digest, file_sha256, memo
 from .config import DEFAULT_ASSETS, DEFAULT_CACHE, DEFAULT_OUTPUT, DEFAULT_TEMPLATES, settings_from
 from .errors import ContentError, InvalidContentError
 from .routes import Links
@@ -324,17 +324,12 @@ def _hashed_files(folder: Path, store: Cache) -> dict[str, str]:
         stat = entry.stat(follow_symlinks=False)
         stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         was = known.get(rel)
-        hashes[rel] = was[1] if was is not None and was[0] == stamp else _sha256(entry.path)
+        hashes[rel] = was[1] if was is not None and was[0] == stamp else file_sha256(entry.path)
         if max(stat.st_mtime_ns, stat.st_ctime_ns) < settled_before:
             settled[rel] = (stamp, hashes[rel])
     if settled != known:
         store.put_objects(HASHES, {key: settled})
     return hashes
-
-
-def _sha256(path: str) -> str:
-    with open(path, "rb") as stream:  # noqa: PTH123 (os.scandir entries: see output.walk)
-        return hashlib.sha256(stream.read()).hexdigest()
 
 
 def _paired(hashes: dict[str, str]) -> list[str]:

@@ -19,7 +19,6 @@ issue Pagefind/pagefind#638).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import pickle
 import shutil
@@ -35,7 +34,7 @@ from typing import NamedTuple
 from pagefind_bin import get_executable
 
 from . import bundle
-from .cache import Cache, code_tag, digest
+from .cache import Cache, code_tag, digest, file_sha256
 from .routes import SEARCH_BUNDLE, innovation, output_file
 
 BUNDLE_DIR = SEARCH_BUNDLE.rstrip("/")
@@ -209,13 +208,9 @@ def _plans(site: Path, profiles: dict[str, list[str]], part_size: int, made_from
     tag = digest(metadata.version("pagefind-bin"), code_tag())  # the code: kept parts are pickles of its classes
     for patterns, slugs in partition(list(profiles), part_size):
         files = sorted(file for slug in slugs for file in profiles[slug])
-        pages = tuple((rel, made_from.get(rel) or _sha256(site / rel)) for rel in files)
+        pages = tuple((rel, made_from.get(rel) or file_sha256(site / rel)) for rel in files)
         plans.append(PartPlan(patterns, digest(tag, *patterns, *(value for page in pages for value in page)), pages))
     return plans
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _jobs(folder: Path, missing: list[PartPlan]) -> list[_Job]:

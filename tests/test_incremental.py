@@ -450,8 +450,8 @@ def test_a_content_file_is_read_again_only_when_its_stamp_changed(
     content = make_site(tmp_path)
     options = pipeline.Options(content, tmp_path / "public", search=False, cache_dir=tmp_path / "cache", jobs=1)
     read: list[str] = []
-    real = pipeline._sha256
-    monkeypatch.setattr(pipeline, "_sha256", lambda path: read.append(path) or real(path))
+    real = pipeline.file_sha256
+    monkeypatch.setattr(pipeline, "file_sha256", lambda path: read.append(path) or real(path))
     pipeline.build(options)
     assert str(content / "innovations/alpha.md") in read
     read.clear()
@@ -477,8 +477,8 @@ def test_a_file_changed_in_the_last_two_seconds_is_not_remembered(
     options = pipeline.Options(content, tmp_path / "public", search=False, cache_dir=tmp_path / "cache", jobs=1)
     pipeline.build(options)  # every file was written less than two seconds ago
     read: list[str] = []
-    real = pipeline._sha256
-    monkeypatch.setattr(pipeline, "_sha256", lambda path: read.append(path) or real(path))
+    real = pipeline.file_sha256
+    monkeypatch.setattr(pipeline, "file_sha256", lambda path: read.append(path) or real(path))
     pipeline.build(options)
     assert str(content / "innovations/alpha.md") in read
 
