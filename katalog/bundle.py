@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -267,20 +268,22 @@ class _Numbers(NamedTuple):
     markers: list[int]  # new field marker, by Pagefind's field position
 
 
-_Posting = tuple[int, Any, list[int]]  # page in the part, locations, meta locations
+_Posting = tuple[int, bytes]  # page in the part; locations and meta locations, encoded
 
 
 def _renumbered(word: str, raw: list[Any], numbers: _Numbers) -> list[_Posting]:
-    """A word's postings with their pages and meta fields renumbered; those of left-out pages dropped."""
-    page = 0
+    """A word's postings with their pages and meta fields renumbered, and their locations
+    encoded; those of left-out pages dropped."""
+    page, pages, markers = 0, numbers.pages, numbers.markers
     postings = []
     for posting in raw:
         if len(posting) != 3:
             raise BundleError(f"a posting of {word!r} is not [page, locations, meta locations]")
         page += posting[0]
-        new = numbers.pages[page]
+        new = pages[page]
         if new is not None:
-            postings.append((new, posting[1], [numbers.markers[-n - 1] if n < 0 else n for n in posting[2]]))
+            meta = [markers[-n - 1] if n < 0 else n for n in posting[2]] if posting[2] else posting[2]
+            postings.append((new, _array(posting[1]) + _array(meta)))
     return postings
 
 
@@ -292,16 +295,10 @@ def _encoded(postings: list[_Posting]) -> Postings | None:
     """Postings in page order, encoded (see :class:`Postings`)."""
     if not postings:
         return None
-    postings.sort(key=lambda posting: posting[0])
-    relative = [[page - before, locations, meta] for (before, _, _), (page, locations, meta) in pairwise(postings)]
-    first = postings[0]
-    return Postings(
-        first=first[0],
-        last=postings[-1][0],
-        number=len(postings),
-        first_rest=cbor2.dumps(first[1]) + cbor2.dumps(first[2]),
-        others=_without_head(cbor2.dumps(relative)),
-    )
+    postings.sort(key=itemgetter(0))
+    others = [_POSTING + _integer(page - before) + rest for (before, _), (page, rest) in pairwise(postings)]
+    first, last = postings[0], postings[-1]
+    return Postings(first=first[0], last=last[0], number=len(postings), first_rest=first[1], others=b"".join(others))
 
 
 SORT_ATTRIBUTE = re.compile(r'data-pagefind-sort="([^":]+):([^"]*)"')
@@ -600,6 +597,26 @@ def head(major: int, number: int) -> bytes:
         if number < 1 << (8 * size):
             return bytes([major << 5 | extra]) + number.to_bytes(size, "big")
     raise BundleError(f"number too large for CBOR: {number}")
+
+
+# Reading a part encodes millions of small arrays of small integers again (each posting's
+# locations); cbor2 takes microseconds for each array, these tables a fraction of that. The
+# bytes are CBOR's shortest forms, those cbor2 writes (anything else is left to cbor2).
+_INTEGERS = {number: head(0, number) for number in range(1 << 13)} | {-n: head(1, n - 1) for n in range(1, 257)}
+_ARRAYS = [head(4, length) for length in range(256)]
+_POSTING = head(4, 3)
+
+
+def _integer(number: int) -> bytes:
+    return _INTEGERS.get(number) or cbor2.dumps(number)
+
+
+def _array(values: list[Any]) -> bytes:
+    """``cbor2.dumps(values)``, sooner for the short lists of small integers a posting holds."""
+    try:
+        return _ARRAYS[len(values)] + b"".join(map(_INTEGERS.__getitem__, values))
+    except (KeyError, TypeError, IndexError):  # a long list, a large number, or not a number
+        return cbor2.dumps(values)
 
 
 def _without_head(encoded: bytes) -> bytes:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -76,3 +78,27 @@ def map_items(work: Callable[[Any], Result], items: Sequence[Any], cores: int) -
 def _apply(shared: tuple[Callable[[Any], Any], Sequence[Any]], part: range) -> list[Any]:
     work, items = shared
     return [work(items[i]) for i in part]
+
+
+@contextmanager
+def executor(cores: int) -> Iterator[Executor]:
+    """A pool of ``cores`` forked workers, for tasks that come one at a time (the search
+    index's parts, each read as Pagefind finishes it); with one core, or without ``fork``,
+    each task runs in this process when it is submitted."""
+    if cores <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield _InProcess()
+        return
+    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
+class _InProcess(Executor):
+    """Runs each task at once, in this process."""
+
+    def submit(self, fn: Callable[..., Result], /, *args: Any, **kwargs: Any) -> Future[Result]:
+        future: Future[Result] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:  # given back by result(), as a pool would
+            future.set_exception(error)
+        return future

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
@@ -33,7 +34,7 @@ from typing import NamedTuple
 
 from pagefind_bin import get_executable
 
-from . import bundle
+from . import bundle, parallel
 from .cache import Cache, code_tag, digest, file_sha256
 from .routes import SEARCH_BUNDLE, innovation, output_file
 
@@ -254,36 +255,53 @@ def _parts_folder(store: Cache) -> Iterator[Path]:
 
 
 def _run(site: Path, folder: Path, jobs: list[_Job], cores: int) -> list[_Job]:
-    """Index ``jobs`` with Pagefind, ``cores`` runs at a time; each part is read as it
-    finishes. Returns the jobs as done: a part whose kept bundle turned out damaged is
-    indexed whole (a damaged cache is an empty one)."""
+    """Index ``jobs`` with Pagefind, ``cores`` runs at a time; each part is read by a worker
+    as its run finishes, while the next runs. Returns the jobs as done: a part whose kept
+    bundle turned out damaged is indexed whole (a damaged cache is an empty one)."""
     waiting, done = list(jobs), []
     running: list[tuple[_Job, subprocess.Popen[str] | None, Path]] = []
-    try:
-        while waiting or running:
-            while waiting and len(running) < max(1, cores):
-                job = waiting.pop(0)
-                partial = folder / f"{job.plan.fingerprint}.partial"
-                shutil.rmtree(partial, ignore_errors=True)
+    reading: list[tuple[_Job, Future[None]]] = []
+    with parallel.executor(min(cores, len(jobs))) as readers:
+        try:
+            while waiting or running or reading:
+                while waiting and len(running) < max(1, cores):
+                    job = waiting.pop(0)
+                    partial = folder / f"{job.plan.fingerprint}.partial"
+                    shutil.rmtree(partial, ignore_errors=True)
+                    try:
+                        running.append((job, _start(site, job, partial), partial))
+                    except OSError:  # the kept bundle is gone or damaged
+                        waiting.insert(0, _whole(job.plan))
+                if running:
+                    job, process, partial = running.pop(0)
+                    try:
+                        _wait(process)
+                    except SearchIndexError as error:
+                        _index_whole(job, waiting, error)
+                        continue
+                    reading.append((job, readers.submit(_read, site, job, partial, folder / job.plan.fingerprint)))
+                    continue
+                job, future = reading.pop(0)
                 try:
-                    running.append((job, _start(site, job, partial), partial))
-                except OSError:  # the kept bundle is gone or damaged
-                    waiting.insert(0, _whole(job.plan))
-            job, process, partial = running.pop(0)
-            try:
-                _finish(site, job, process, partial, folder / job.plan.fingerprint)
-            except Exception:  # Pagefind failed, or its output cannot be read or merged
-                if job.base is None:
-                    raise
-                waiting.insert(0, _whole(job.plan))  # again, whole: an error there is the build's
-                continue
-            done.append(job)
-    finally:
-        for _, process, _ in running:
-            if process is not None:
-                process.kill()
-                process.wait()
+                    future.result()
+                except Exception as error:  # its output cannot be read or merged
+                    _index_whole(job, waiting, error)
+                    continue
+                done.append(job)
+        finally:
+            for _, process, _ in running:
+                if process is not None:
+                    process.kill()
+                    process.wait()
     return done
+
+
+def _index_whole(job: _Job, waiting: list[_Job], error: Exception) -> None:
+    """A job that failed: a part indexed whole fails the build; one read from a kept bundle
+    is indexed whole instead (an error then is the build's)."""
+    if job.base is None:
+        raise error
+    waiting.insert(0, _whole(job.plan))
 
 
 def _start(site: Path, job: _Job, partial: Path) -> subprocess.Popen[str] | None:
@@ -300,16 +318,16 @@ def _start(site: Path, job: _Job, partial: Path) -> subprocess.Popen[str] | None
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _finish(site: Path, job: _Job, process: subprocess.Popen[str] | None, partial: Path, done: Path) -> None:
+def _wait(process: subprocess.Popen[str] | None) -> None:
     if process is not None:
         printed, _ = process.communicate()
         if process.returncode != 0:
             raise SearchIndexError(f"pagefind failed ({process.returncode}):\n{printed}")
-    _read(site, job, partial, done)
 
 
 def _read(site: Path, job: _Job, partial: Path, done: Path) -> None:
-    """Read a part's bundles once, keep what was read beside them, and file it under its fingerprint."""
+    """Read a part's bundles once (in a worker process), keep what was read beside them, and
+    file it under its fingerprint."""
     bundles = (WHOLE, AGAIN) if job.again else (WHOLE,)
     if job.again and (count := _page_count(partial / AGAIN)) != len(job.again):
         raise SearchIndexError(f"Pagefind indexed {count} of the {len(job.again)} changed pages it was given")

@@ -49,6 +49,21 @@ def test_a_failing_worker_fails_the_run() -> None:
         parallel.run(fail, None, 400, cores=2)
 
 
+def _pid_or_fail(value: int) -> int:
+    if value < 0:
+        raise ValueError(f"no part {value}")
+    return os.getpid()
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_an_executor_gives_each_task_its_result_or_its_error(cores: int) -> None:
+    with parallel.executor(cores) as pool:
+        done, failed = pool.submit(_pid_or_fail, 1), pool.submit(_pid_or_fail, -1)
+        assert (done.result() != os.getpid()) == (cores > 1)  # forked workers, or this process
+        with pytest.raises(ValueError, match="no part -1"):
+            failed.result()
+
+
 def test_cache_round_trip_and_tables_apart(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
     cache.put_many("markdown", {"k1": "<p>a</p>", "k2": "<p>b</p>"})

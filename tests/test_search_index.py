@@ -14,6 +14,7 @@ import random
 import shutil
 from pathlib import Path
 
+import cbor2
 import pytest
 
 from katalog import bundle, search
@@ -143,6 +144,26 @@ def test_chunk_bounds_are_shortened_as_pagefind_shortens_them(
     assert bundle._bounds(first, last, previous_to, next_first) == bounds
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        [0, 23, 24, 255, 256, 8191],
+        [8192, 65535, 65536, 2**32],  # past the table: left to cbor2
+        [-1, -24, -25, -256],
+        [-257, -(2**20)],
+        list(range(255)),
+        list(range(256)),  # an array head past the table
+        ["a", [1]],
+    ],
+)
+def test_postings_are_encoded_as_cbor2_encodes_them(values: list[object]) -> None:
+    assert bundle._array(values) == cbor2.dumps(values)
+    for value in values:
+        if isinstance(value, int):
+            assert bundle._integer(value) == cbor2.dumps(value)
+
+
 def test_sorts_compare_numbers_as_numbers_and_refuse_a_part_sorted_otherwise() -> None:
     def part(values: list[str], order: list[int]) -> tuple[Path, bundle.Language]:
         pages = [(f"id_{n}", 1) for n in range(len(values))]
@@ -259,6 +280,19 @@ def test_a_part_whose_kept_bundle_is_damaged_is_indexed_whole(tmp_path: Path, da
         (kept / search.MADE).write_text('{"patterns": 1}')
     summary = build(content, out, "--cache", str(cache), "--search-part-size", "1")
     assert "in 2 parts: 1 indexed by Pagefind, 1 unchanged" in summary, summary
+    build(content, tmp_path / "fresh", "--no-cache")
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_parts_read_at_once_whose_kept_bundles_are_damaged_are_indexed_whole(tmp_path: Path) -> None:
+    content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
+    build(content, out, "--cache", str(cache), "--search-part-size", "1")
+    shutil.rmtree(out)
+    for kept in (cache / search.PARTS).iterdir():  # each part is read again, by a worker of two
+        (kept / search.READ).write_bytes(b"not a part")
+        next((kept / search.WHOLE / "index").iterdir()).write_bytes(b"not gzip")
+    summary = build(content, out, "--cache", str(cache), "--search-part-size", "1", "--jobs", "2")
+    assert "in 2 parts: 2 indexed by Pagefind, 0 unchanged" in summary, summary
     build(content, tmp_path / "fresh", "--no-cache")
     assert tree(out) == tree(tmp_path / "fresh")
 
