@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import markdown
 import pytest
 
-from katalog.markup import Markup
+from katalog.markup import MARKDOWN_EXTENSIONS, Markup, sanitise
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,16 @@ def test_a_level_one_heading_becomes_level_two(markup: Markup) -> None:
     assert "<h1" not in html
     assert '<h2 id="judul">Judul</h2>' in html
     assert '<h2 id="latar-belakang">Latar Belakang</h2>' in html
+
+
+def test_headings_get_the_ids_the_toc_extension_would_give(markup: Markup) -> None:
+    text = (
+        "## Latar Belakang\n\nTeks.\n\n## Latar *Belakang*\n\n### A &amp; B `kode` [tautan](https://example.org)\n\n"
+        "## Latar Belakang\n\n## Latar Belakang_1\n\n#### Dampak: 90% <b>warga</b>\n\n## ***\n\n## Ekonomi & Sosial\n"
+    )
+    toc = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, "toc"], output_format="html")
+    assert markup.render(text) == sanitise(toc.convert(text))
+    assert 'id="latar-belakang_2"' in markup.render(text)
 
 
 def test_tables_render(markup: Markup) -> None:
