@@ -149,7 +149,7 @@ def test_chunk_bounds_are_shortened_as_pagefind_shortens_them(
     [
         [],
         [0, 23, 24, 255, 256, 8191],
-        [8192, 65535, 65536, 2**32],  # past the table: left to cbor2
+        [8191, 8192, 65535, 65536, 2**32, 2**64 - 1],  # past the tables: left to cbor2
         [-1, -24, -25, -256],
         [-257, -(2**20)],
         list(range(255)),
@@ -157,11 +157,13 @@ def test_chunk_bounds_are_shortened_as_pagefind_shortens_them(
         ["a", [1]],
     ],
 )
-def test_postings_are_encoded_as_cbor2_encodes_them(values: list[object]) -> None:
+def test_postings_and_heads_are_encoded_as_cbor2_encodes_them(values: list[object]) -> None:
     assert bundle._array(values) == cbor2.dumps(values)
+    assert bundle.head(4, len(values)) + b"".join(cbor2.dumps(value) for value in values) == cbor2.dumps(values)
     for value in values:
         if isinstance(value, int):
             assert bundle._integer(value) == cbor2.dumps(value)
+            assert value < 0 or bundle.head(0, value) == cbor2.dumps(value)
 
 
 def test_sorts_compare_numbers_as_numbers_and_refuse_a_part_sorted_otherwise() -> None:
