@@ -2,8 +2,9 @@
 
 Python-Markdown renders; a tree step lowers a stray level-1 heading (the page
 title is the only ``h1``) and prefixes root-relative links with the site's
-base path so sub-path hosting works; nh3 (the Ammonia sanitiser) then keeps
-only an allow-list of tags and attributes and only http(s) and mailto links.
+base path so sub-path hosting works, and another gives each heading the id
+the ``toc`` extension would; nh3 (the Ammonia sanitiser) then keeps only an
+allow-list of tags and attributes and only http(s) and mailto links.
 
 Bodies are converted once per build, before pages are rendered
 (:func:`render_all`): each text is looked up in the cache under a hash of
