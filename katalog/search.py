@@ -254,46 +254,66 @@ def _parts_folder(store: Cache) -> Iterator[Path]:
         yield Path(temporary)
 
 
+_Running = list[tuple[_Job, subprocess.Popen[str] | None, Path]]  # each job's Pagefind and its folder
+
+
 def _run(site: Path, folder: Path, jobs: list[_Job], cores: int) -> list[_Job]:
     """Index ``jobs`` with Pagefind, ``cores`` runs at a time; each part is read by a worker
     as its run finishes, while the next runs. Returns the jobs as done: a part whose kept
     bundle turned out damaged is indexed whole (a damaged cache is an empty one)."""
     waiting, done = list(jobs), []
-    running: list[tuple[_Job, subprocess.Popen[str] | None, Path]] = []
+    running: _Running = []
     reading: list[tuple[_Job, Future[None]]] = []
     with parallel.executor(min(cores, len(jobs))) as readers:
         try:
             while waiting or running or reading:
-                while waiting and len(running) < max(1, cores):
-                    job = waiting.pop(0)
-                    partial = folder / f"{job.plan.fingerprint}.partial"
-                    shutil.rmtree(partial, ignore_errors=True)
-                    try:
-                        running.append((job, _start(site, job, partial), partial))
-                    except OSError:  # the kept bundle is gone or damaged
-                        waiting.insert(0, _whole(job.plan))
-                if running:
+                _start_waiting(site, folder, waiting, running, cores)
+                if running:  # Pagefind's runs first: the reads go on meanwhile
                     job, process, partial = running.pop(0)
-                    try:
-                        _wait(process)
-                    except SearchIndexError as error:
-                        _index_whole(job, waiting, error)
-                        continue
-                    reading.append((job, readers.submit(_read, site, job, partial, folder / job.plan.fingerprint)))
+                    if _ran(job, process, waiting):
+                        reading.append((job, readers.submit(_read, site, job, partial, folder / job.plan.fingerprint)))
                     continue
                 job, future = reading.pop(0)
-                try:
-                    future.result()
-                except Exception as error:  # its output cannot be read or merged
-                    _index_whole(job, waiting, error)
-                    continue
-                done.append(job)
+                if _was_read(job, future, waiting):
+                    done.append(job)
         finally:
             for _, process, _ in running:
                 if process is not None:
                     process.kill()
                     process.wait()
     return done
+
+
+def _start_waiting(site: Path, folder: Path, waiting: list[_Job], running: _Running, cores: int) -> None:
+    """Start waiting jobs until ``cores`` Pagefind runs are going."""
+    while waiting and len(running) < max(1, cores):
+        job = waiting.pop(0)
+        partial = folder / f"{job.plan.fingerprint}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        try:
+            running.append((job, _start(site, job, partial), partial))
+        except OSError:  # the kept bundle is gone or damaged
+            waiting.insert(0, _whole(job.plan))
+
+
+def _ran(job: _Job, process: subprocess.Popen[str] | None, waiting: list[_Job]) -> bool:
+    """Whether the job's Pagefind run succeeded (see :func:`_index_whole` for when not)."""
+    try:
+        _wait(process)
+    except SearchIndexError as error:
+        _index_whole(job, waiting, error)
+        return False
+    return True
+
+
+def _was_read(job: _Job, reading: Future[None], waiting: list[_Job]) -> bool:
+    """Whether the job's part was read (see :func:`_index_whole` for when not)."""
+    try:
+        reading.result()
+    except Exception as error:  # its output cannot be read or merged
+        _index_whole(job, waiting, error)
+        return False
+    return True
 
 
 def _index_whole(job: _Job, waiting: list[_Job], error: Exception) -> None:
