@@ -147,6 +147,8 @@ def prepare(options: Options, store: Cache | None = None, hashes: dict[str, str]
             return prepare(options, opened, hashes)
         finally:
             opened.close()
+    if hashes is None and store.file is not None:  # `check`: by the files' stamps, as a build does
+        hashes = _hashed_files(options.content_dir, store)
     with _few_collections():
         return _prepare(options, store, hashes)
 
@@ -325,7 +327,8 @@ def _hashed_files(folder: Path, store: Cache) -> dict[str, str]:
         stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         was = known.get(rel)
         hashes[rel] = was[1] if was is not None and was[0] == stamp else file_sha256(entry.path)
-        if max(stat.st_mtime_ns, stat.st_ctime_ns) < settled_before:
+        # A link's stamp is its own, not its target's: one is hashed on every run.
+        if max(stat.st_mtime_ns, stat.st_ctime_ns) < settled_before and not entry.is_symlink():
             settled[rel] = (stamp, hashes[rel])
     if settled != known:
         store.put_objects(HASHES, {key: settled})

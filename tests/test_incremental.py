@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from katalog import exports, markup, output, pipeline
+from katalog import exports, markup, output, pipeline, sources
 from katalog.cache import Cache, Reader
 from katalog.pages import Planned
 
@@ -468,6 +468,36 @@ def test_a_content_file_is_read_again_only_when_its_stamp_changed(
     pipeline.build(options)
     assert read == [str(alpha)]
     assert "Alpha Rusak" in (tmp_path / "public/inovasi/alpha/index.html").read_text()
+
+
+def test_check_too_reads_only_the_files_whose_stamp_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "SETTLED_NS", 0)
+    content = make_site(tmp_path)
+    options = pipeline.Options(content, tmp_path / "public", cache_dir=tmp_path / "cache", jobs=1)
+    read: list[str] = []
+    real = sources._read_bytes
+    monkeypatch.setattr(sources, "_read_bytes", lambda path: read.append(path) or real(path))
+    pipeline.prepare(options)
+    assert str(content / "innovations/alpha.md") in read
+    read.clear()
+    alpha = content / "innovations/alpha.md"
+    alpha.write_text(ALPHA.replace("Alpha Sehat", "Alpha Baru"))
+    plan = pipeline.prepare(options)
+    assert read == [str(alpha)]  # the others' parse is the cache's, found by their stamps
+    assert "Alpha Baru" in [item.title for item in plan.catalogue.innovations]
+
+
+def test_a_linked_content_file_is_hashed_on_every_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "SETTLED_NS", 0)
+    content = make_site(tmp_path)
+    (content / "innovations/gamma.md").write_text(BETA.replace("Beta", "Gamma").replace("aliases:", "x-aliases:"))
+    (content / "innovations/delta.md").symlink_to("gamma.md")  # its stamp is the link's own
+    options = pipeline.Options(content, tmp_path / "public", search=False, cache_dir=tmp_path / "cache", jobs=1)
+    pipeline.build(options)
+    gamma = (content / "innovations/gamma.md").read_text()
+    (content / "innovations/gamma.md").write_text(gamma + "\nKalimat yang baru ditambahkan.\n")
+    pipeline.build(options)
+    assert "Kalimat yang baru ditambahkan." in (tmp_path / "public/inovasi/delta/index.html").read_text()
 
 
 def test_a_file_changed_in_the_last_two_seconds_is_not_remembered(
