@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from .errors import ContentError
 from .model import Agency, AwardProgramme, Innovation, Page, Province, Sector
@@ -214,8 +213,7 @@ def check_collisions(outputs: Iterable[tuple[str, str]]) -> list[ContentError]:
     seen: dict[str, str] = {}
     errors: list[ContentError] = []
     for path, source in outputs:
-        clean = PurePosixPath(path)
-        if clean.is_absolute() or ".." in clean.parts:
+        if path.startswith("/") or ".." in path.split("/"):  # plain strings: one per output, 40,000 at 30,000 profiles
             errors.append(ContentError(source, 1, "", f"output path {path!r} leaves the site folder"))
         elif path in seen:
             errors.append(ContentError(source, 1, "", f"address /{path} is also produced by {seen[path]}"))

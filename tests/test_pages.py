@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from katalog import pages
+from katalog import pages, routes
 
 from .checkers import vnu_errors
 from .helpers import MINIMAL, make_site, run, tree
@@ -53,3 +53,14 @@ def test_listings_and_taxonomy_pages_are_paginated(tmp_path: Path) -> None:
     assert 'rel="next"' not in last
     assert b"https://example.org/inovasi/halaman/2/" in files["sitemap.xml"]
     assert vnu_errors([out / "inovasi/halaman/2/index.html", out / "sektor/pendidikan/halaman/3/index.html"]) == []
+
+
+def test_outputs_that_leave_the_site_or_share_a_file_are_refused() -> None:
+    errors = routes.check_collisions(
+        [("a/../../b.html", "x.md"), ("/etc/x", "y.md"), ("a/b.html", "s1.md"), ("a/b.html", "s2.md"), ("a..b/c", "z")]
+    )
+    assert [(error.path, error.message) for error in errors] == [
+        ("x.md", "output path 'a/../../b.html' leaves the site folder"),
+        ("y.md", "output path '/etc/x' leaves the site folder"),
+        ("s2.md", "address /a/b.html is also produced by s1.md"),
+    ]
