@@ -23,6 +23,7 @@ import shutil
 import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 
 class OutputError(Exception):
@@ -40,15 +41,17 @@ class Staging:
     the files workers wrote are named to :meth:`record` afterwards.
     """
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, kept: KeptTree | None = None) -> None:
+        """``kept``: what :func:`kept_tree` found, when the caller had it listed meanwhile
+        (listing tens of thousands of folders takes seconds); else it is listed now."""
         guard(out_dir)
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
-        self.path = out_dir.parent / f".{out_dir.name}.staging"
+        self.path = staging_path(out_dir)
         self.previous = out_dir if out_dir.is_dir() and is_build(out_dir) else None
         self.written: set[str] = set()  # files of the new site named so far (this process)
         self.sizes: dict[str, int] = {}  # their sizes in bytes
-        self._stale = _reusable_files(self.path)  # files the kept tree holds; None: not reusable
+        self._stale = (kept or kept_tree(out_dir)).files  # files the kept tree holds; None: not reusable
         if self._stale is None:
             _reset(self.path)
             self._stale = set()
@@ -145,6 +148,22 @@ class Staging:
 
     def discard(self) -> None:
         discard(self.path)
+
+
+def staging_path(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.staging"
+
+
+class KeptTree(NamedTuple):
+    """The staging folder a previous build left: every file in it, or None when it cannot be
+    reused (see :func:`_reusable_files`)."""
+
+    files: set[str] | None
+
+
+def kept_tree(out_dir: Path) -> KeptTree:
+    """What the staging folder beside ``out_dir`` holds; listed before the build writes there."""
+    return KeptTree(_reusable_files(staging_path(out_dir)))
 
 
 def _reusable_files(folder: Path) -> set[str] | None:

@@ -81,14 +81,15 @@ def _apply(shared: tuple[Callable[[Any], Any], Sequence[Any]], part: range) -> l
 
 
 @contextmanager
-def executor(cores: int) -> Iterator[Executor]:
-    """A pool of ``cores`` forked workers, for tasks that come one at a time (the search
-    index's parts, each read as Pagefind finishes it); with one core, or without ``fork``,
-    each task runs in this process when it is submitted."""
-    if cores <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+def executor(workers: int) -> Iterator[Executor]:
+    """A pool of ``workers`` forked processes, for work beside this process's own (the
+    search index's parts, each read as Pagefind finishes it; the output folders listed
+    while the content is checked); with none, or without ``fork``, each task runs in this
+    process when it is submitted."""
+    if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield _InProcess()
         return
-    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         yield pool
 
 

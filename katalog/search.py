@@ -264,7 +264,7 @@ def _run(site: Path, folder: Path, jobs: list[_Job], cores: int) -> list[_Job]:
     waiting, done = list(jobs), []
     running: _Running = []
     reading: list[tuple[_Job, Future[None]]] = []
-    with parallel.executor(min(cores, len(jobs))) as readers:
+    with parallel.executor(min(cores, len(jobs)) if cores > 1 and len(jobs) > 1 else 0) as readers:
         try:
             while waiting or running or reading:
                 _start_waiting(site, folder, waiting, running, cores)

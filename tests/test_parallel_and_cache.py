@@ -55,11 +55,11 @@ def _pid_or_fail(value: int) -> int:
     return os.getpid()
 
 
-@pytest.mark.parametrize("cores", [1, 2])
-def test_an_executor_gives_each_task_its_result_or_its_error(cores: int) -> None:
-    with parallel.executor(cores) as pool:
+@pytest.mark.parametrize("workers", [0, 1, 2])
+def test_an_executor_gives_each_task_its_result_or_its_error(workers: int) -> None:
+    with parallel.executor(workers) as pool:
         done, failed = pool.submit(_pid_or_fail, 1), pool.submit(_pid_or_fail, -1)
-        assert (done.result() != os.getpid()) == (cores > 1)  # forked workers, or this process
+        assert (done.result() != os.getpid()) == (workers > 0)  # forked workers, or this process
         with pytest.raises(ValueError, match="no part -1"):
             failed.result()
 
