@@ -49,6 +49,8 @@ from typing import Any, NamedTuple
 
 import cbor2
 
+from . import parallel
+
 SIGNATURE = b"pagefind_dcd"
 FORMAT = "1.5"  # the Pagefind versions whose bundles this module reads (1.5.x)
 ENTRY = "pagefind-entry.json"
@@ -328,11 +330,12 @@ def aligned(part: Part, fields: dict[str, list[str]]) -> bool:
     return all(language.meta_fields == fields[lang] for lang, language in part.languages.items())
 
 
-def merge(parts: list[Part], out: Path, previous: Path | None = None) -> dict[str, int]:
+def merge(parts: list[Part], out: Path, previous: Path | None = None, cores: int = 1) -> dict[str, int]:
     """Write into the empty folder ``out`` one bundle holding every part; returns its pages by language.
 
     ``previous``: the last build's bundle, whose files are linked instead of
     written again where the new bundle has the same (every file is named by its bytes).
+    ``cores``: how many the words' postings are joined on.
     """
     if not parts:
         raise BundleError("no part to merge")
@@ -349,7 +352,7 @@ def merge(parts: list[Part], out: Path, previous: Path | None = None) -> dict[st
     entry_languages: dict[str, dict[str, str | int]] = {}
     for lang in sorted({lang for part in parts for lang in part.languages}):
         holding = [(part.folder, part.languages[lang]) for part in parts if lang in part.languages]
-        meta_hash, pages = _merge_language(lang, holding, _Files(out, previous), parts[0].version)
+        meta_hash, pages = _merge_language(lang, holding, _Files(out, previous), parts[0].version, cores)
         entry_languages[lang] = {"hash": meta_hash, "wasm": holding[0][1].wasm, "page_count": pages}
     entry = {"version": parts[0].version, "languages": entry_languages,
              "include_characters": parts[0].include_characters}  # fmt: skip
@@ -409,7 +412,9 @@ class _Files:
             list(pool.map(lambda item: write_payload(item[0], item[1], level), fresh.items()))
 
 
-def _merge_language(lang: str, holding: list[tuple[Path, Language]], files: _Files, version: str) -> tuple[str, int]:
+def _merge_language(
+    lang: str, holding: list[tuple[Path, Language]], files: _Files, version: str, cores: int
+) -> tuple[str, int]:
     offsets, pages, total = [], [], 0
     names: set[str] = set()
     for folder, language in holding:
@@ -422,7 +427,7 @@ def _merge_language(lang: str, holding: list[tuple[Path, Language]], files: _Fil
             names.add(name)
             files.link(f"fragment/{name}.pf_fragment", path)
             pages.append([name, words])
-    chunks = _write_chunks(lang, _merged_words(holding, offsets), files)
+    chunks = _write_chunks(lang, _merged_words(holding, offsets, cores), files)
     filters = _write_filters(lang, holding, offsets, files)
     sorts = [[name, order] for name, order in sorted(_merged_sorts(holding, offsets).items())]
     meta = [version, pages, chunks, filters, sorts, holding[0][1].meta_fields]
@@ -432,23 +437,23 @@ def _merge_language(lang: str, holding: list[tuple[Path, Language]], files: _Fil
     return meta_hash, total
 
 
-def _merged_words(holding: list[tuple[Path, Language]], offsets: list[int]) -> Iterator[tuple[str, bytes]]:
-    """Every word of every part in order, with its postings joined, as an encoded index entry."""
-    streams = [_tagged(language.words, number) for number, (_, language) in enumerate(holding)]
-    current: str | None = None
-    segments: list[tuple[int, Word]] = []
-    for word, number, data in heapq.merge(*streams):
-        if word != current and current is not None:
-            yield current, _entry(current, segments, offsets)
-            segments = []
-        current = word
-        segments.append((number, data))
-    if current is not None:
-        yield current, _entry(current, segments, offsets)
+def _merged_words(holding: list[tuple[Path, Language]], offsets: list[int], cores: int) -> Iterator[tuple[str, bytes]]:
+    """Every word of every part in order, with its postings joined, as an encoded index entry;
+    the words are joined on every core (270,000 (word, part) postings at 30,000 profiles), in
+    forked workers that share the parts."""
+    held = [language.words for _, language in holding]
+    words = sorted(set().union(*held))
+    per_chunk = parallel.run(_word_entries, (held, offsets, words), len(words), cores)
+    return zip(words, (entry for chunk in per_chunk for entry in chunk), strict=True)
 
 
-def _tagged(words: dict[str, Word], number: int) -> Iterator[tuple[str, int, Word]]:
-    return ((word, number, data) for word, data in words.items())
+def _word_entries(shared: tuple[list[dict[str, Word]], list[int], list[str]], part: range) -> list[bytes]:
+    """The index entries of the words numbered ``part``."""
+    held, offsets, words = shared
+    return [
+        _entry(word, [(number, found[word]) for number, found in enumerate(held) if word in found], offsets)
+        for word in words[part.start : part.stop]
+    ]
 
 
 def _entry(word: str, segments: list[tuple[int, Word]], offsets: list[int]) -> bytes:

@@ -143,7 +143,7 @@ def index(
             raise SearchIndexError("a part of the search index could not be read back from the cache")
         parts = _aligned(parts, site)
         try:
-            languages = bundle.merge(parts, target, previous.folder)
+            languages = bundle.merge(parts, target, previous.folder, cores)
         except bundle.BundleError as error:
             raise SearchIndexError(f"the search index's parts could not be merged: {error}") from error
         _forget_others(folder, {plan.fingerprint for plan in plans})
