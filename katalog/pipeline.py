@@ -222,7 +222,7 @@ def build(options: Options) -> Report:
         last = _record(store, options.out_dir)
         if last and last.inputs == inputs and last.listing == _listing(options.out_dir):
             return Report(last.pages, UNCHANGED if options.search else "", last.warnings, 0)
-        plan, listing, kept = _prepare_and_survey(options, store, content, cores)
+        plan, listing, kept = _prepare_and_survey(options, store, content, cores, listed=last is not None)
         last = last if last and last.listing == listing else None
         staging = output.Staging(options.out_dir, kept)
         try:
@@ -270,20 +270,21 @@ def _record(store: Cache, out_dir: Path) -> Record | None:
 
 
 def _prepare_and_survey(
-    options: Options, store: Cache, content: dict[str, str], cores: int
-) -> tuple[Plan, tuple[int, int], output.KeptTree]:
-    """:func:`prepare` on this core while another lists the output folder and the kept
-    staging folder (see :func:`_survey`)."""
+    options: Options, store: Cache, content: dict[str, str], cores: int, listed: bool
+) -> tuple[Plan, tuple[int, int] | None, output.KeptTree]:
+    """:func:`prepare` on this core while another lists the output folder (when ``listed``:
+    a build recorded what it left there) and the kept staging folder (see :func:`_survey`)."""
     with parallel.executor(1 if cores > 1 else 0) as other_core:
-        survey = other_core.submit(_survey, options.out_dir)
+        survey = other_core.submit(_survey, options.out_dir, listed)
         plan = prepare(options, store, content)
         return (plan, *survey.result())
 
 
-def _survey(out_dir: Path) -> tuple[tuple[int, int], output.KeptTree]:
+def _survey(out_dir: Path, listed: bool) -> tuple[tuple[int, int] | None, output.KeptTree]:
     """The output folder's listing, and what the kept staging folder holds: two walks of
-    every folder of the site (seconds at 30,000 profiles), done on another core."""
-    return _listing(out_dir), output.kept_tree(out_dir)
+    every folder of the site (seconds at 30,000 profiles), done on another core. A folder
+    no build recorded is not listed (a mistyped --out could name a home folder)."""
+    return _listing(out_dir) if listed else None, output.kept_tree(out_dir)
 
 
 def _search(
