@@ -7,7 +7,11 @@ as a fresh process:
 
     cold build with search    no cache, empty output folder
     rebuild, nothing changed  same content, output and cache kept
-    rebuild, 1 profile edited one sentence added to one profile's body
+    rebuild, 1 profile edited one sentence added to one profile's body (the first rebuild
+                              after a cold build also makes the staging folder anew:
+                              a folder and a link for every page of the site)
+    rebuild, 1 more edited    the same to another profile: the steady state of an
+                              editor's preview, the staging folder kept
     rebuild, template edited  one line added to templates/base.html
     check (cache warm)        build.py check after those builds
     check (no cache)          build.py check with the cache deleted
@@ -190,8 +194,9 @@ def measure(argv: list[str], cwd: Path, out: Path) -> Figures:
     return Figures(seconds, peak / 2**20, peak_rss / 2**20, written, size / 2**20, process.returncode, steal)
 
 
-def edit_profile(content: Path) -> None:
-    profile = sorted((content / "innovations").glob("*.md"))[len(list((content / "innovations").glob("*.md"))) // 2]
+def edit_profile(content: Path, shift: int = 0) -> None:
+    profiles = sorted((content / "innovations").glob("*.md"))
+    profile = profiles[len(profiles) // 2 + shift]
     with profile.open("a", encoding="utf-8") as stream:
         stream.write("\nKalimat tambahan untuk mengukur pembangunan ulang.\n")
 
@@ -222,6 +227,8 @@ def run_size(profiles: int, scratch: Path) -> list[tuple[str, Figures]]:
     rows.append(("rebuild, nothing changed", measure(build, project, out)))
     edit_profile(content)
     rows.append(("rebuild, 1 profile edited", measure(build, project, out)))
+    edit_profile(content, shift=1)
+    rows.append(("rebuild, 1 more edited", measure(build, project, out)))
     edit_template(project)
     rows.append(("rebuild, template edited", measure(build, project, out)))
     check = [sys.executable, "build.py", "check", "--content", str(content)]
