@@ -443,15 +443,21 @@ def test_the_listing_a_build_records_is_the_folder_s_own(tmp_path: Path) -> None
     assert recorded() == pipeline._listing(out)
 
 
+def files_read(monkeypatch: pytest.MonkeyPatch, module: object, reader: str) -> list[str]:
+    """The paths ``module.reader`` is called with from now on (it still reads them)."""
+    read: list[str] = []
+    real = getattr(module, reader)
+    monkeypatch.setattr(module, reader, lambda path: read.append(path) or real(path))
+    return read
+
+
 def test_a_content_file_is_read_again_only_when_its_stamp_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pipeline, "SETTLED_NS", 0)  # the files were all written a moment ago
     content = make_site(tmp_path)
     options = pipeline.Options(content, tmp_path / "public", search=False, cache_dir=tmp_path / "cache", jobs=1)
-    read: list[str] = []
-    real = pipeline.file_sha256
-    monkeypatch.setattr(pipeline, "file_sha256", lambda path: read.append(path) or real(path))
+    read = files_read(monkeypatch, pipeline, "file_sha256")
     pipeline.build(options)
     assert str(content / "innovations/alpha.md") in read
     read.clear()
@@ -474,9 +480,7 @@ def test_check_too_reads_only_the_files_whose_stamp_changed(tmp_path: Path, monk
     monkeypatch.setattr(pipeline, "SETTLED_NS", 0)
     content = make_site(tmp_path)
     options = pipeline.Options(content, tmp_path / "public", cache_dir=tmp_path / "cache", jobs=1)
-    read: list[str] = []
-    real = sources._read_bytes
-    monkeypatch.setattr(sources, "_read_bytes", lambda path: read.append(path) or real(path))
+    read = files_read(monkeypatch, sources, "_read_bytes")
     pipeline.prepare(options)
     assert str(content / "innovations/alpha.md") in read
     read.clear()
@@ -506,9 +510,7 @@ def test_a_file_changed_in_the_last_two_seconds_is_not_remembered(
     content = make_site(tmp_path)
     options = pipeline.Options(content, tmp_path / "public", search=False, cache_dir=tmp_path / "cache", jobs=1)
     pipeline.build(options)  # every file was written less than two seconds ago
-    read: list[str] = []
-    real = pipeline.file_sha256
-    monkeypatch.setattr(pipeline, "file_sha256", lambda path: read.append(path) or real(path))
+    read = files_read(monkeypatch, pipeline, "file_sha256")
     pipeline.build(options)
     assert str(content / "innovations/alpha.md") in read
 
