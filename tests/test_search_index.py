@@ -313,6 +313,86 @@ def test_an_index_that_cannot_be_merged_fails_the_build_and_keeps_the_site(
     assert tree(out) == before
 
 
+# --- each Pagefind run sees only its own pages ---------------------------------------------------
+
+
+def recording_pagefind(tmp_path: Path, exit_code: int | None = None) -> Path:
+    """A stand-in for Pagefind's executable that writes down every file under the ``--site``
+    it is given (a list for each run: two run at once), then runs the real one (or exits
+    with ``exit_code``)."""
+    script, lists = tmp_path / "pagefind", tmp_path / "seen"
+    lists.mkdir()
+    script.write_text(
+        "#!/bin/sh\n"
+        '[ "$1" = "--site" ] || exit 9\n'
+        f'(cd "$2" && find . -type f | sort) > {lists}/$$.txt\n'
+        + (f"exit {exit_code}\n" if exit_code is not None else f'exec {search.get_executable()} "$@"\n')
+    )
+    script.chmod(0o755)
+    return script
+
+
+def seen(tmp_path: Path) -> list[list[str]]:
+    """What each run was given, in no particular order."""
+    runs = [path.read_text().splitlines() for path in (tmp_path / "seen").iterdir()]
+    return sorted([line.removeprefix("./") for line in run] for run in runs)
+
+
+def test_each_pagefind_run_is_given_only_its_parts_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind lists every folder of the site it is given: so it is given one holding just
+    the part's pages, which are back in place afterwards (the site equals one indexed whole)."""
+    script = recording_pagefind(tmp_path)
+    monkeypatch.setattr(search, "get_executable", lambda: script)
+    content, out = make_site(tmp_path, base=SHIPPED), tmp_path / "public"
+    build(content, out, "--search-part-size", "4", "--no-cache")
+    parts = seen(tmp_path)
+    assert len(parts) == 4
+    profiles = sorted(path.stem for path in (content / "innovations").glob("*.md"))
+    assert sorted(page for part in parts for page in part) == [f"inovasi/{slug}/index.html" for slug in profiles]
+    assert all(1 <= len(part) <= 4 for part in parts)
+    assert not list(out.rglob(".pagefind-*"))
+    monkeypatch.undo()
+    build(content, tmp_path / "fresh", "--search-part-size", "4", "--no-cache")
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_a_failed_pagefind_run_puts_its_pages_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = recording_pagefind(tmp_path, exit_code=1)
+    monkeypatch.setattr(search, "get_executable", lambda: script)
+    site = tmp_path / "site"
+    pages = ["inovasi/a/index.html", "inovasi/b/index.html", "en/inovasi/a/index.html"]
+    for rel in [*pages, "inovasi/c/index.html", "inovasi/a/kode-qr.svg"]:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(rel)
+    before = tree(site)
+    run = search._Pagefind(site, pages, "**/index.html", tmp_path / "bundle")
+    with pytest.raises(search.SearchIndexError, match="pagefind failed"):
+        run.wait()
+    moved = ["en/inovasi/a/index.html", "inovasi/a/index.html", "inovasi/a/kode-qr.svg", "inovasi/b/index.html"]
+    assert seen(tmp_path) == [moved]  # the pages' folders, whatever else they hold
+    assert tree(site) == before
+    assert sorted(path.name for path in site.iterdir()) == ["en", "inovasi"]
+
+
+@pytest.mark.parametrize(
+    "pages",
+    [
+        ["inovasi/a/index.html", "inovasi/gone/index.html"],  # a page missing: the ones moved go back
+        ["inovasi/a/index.html", "inovasi/a/cetak/index.html"],  # one page's folder holds another's
+        ["index.html"],  # a page at the top: its folder is the site's
+    ],
+)
+def test_pages_that_cannot_be_given_apart_are_indexed_in_the_whole_site(tmp_path: Path, pages: list[str]) -> None:
+    site = tmp_path / "site"
+    for rel in ["index.html", "inovasi/a/index.html", "inovasi/a/cetak/index.html", "inovasi/b/index.html"]:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(rel)
+    before = tree(site)
+    assert search._View.open(site, pages) is None
+    assert tree(site) == before
+    assert sorted(path.name for path in site.iterdir()) == ["index.html", "inovasi"]
+
+
 def test_a_catalogue_without_profiles_says_to_build_without_search(tmp_path: Path) -> None:
     names = ("alpha.md", "alpha.en.md", "beta.md")
     content = make_site(tmp_path, {f"innovations/{name}": None for name in names})
