@@ -203,7 +203,7 @@ def _prepare(options: Options, store: Cache, hashes: dict[str, str] | None) -> P
     )
     if problems:
         raise InvalidContentError(sorted(problems, key=ContentError.position))
-    warnings = advice.review(found.documents, options.today or config.today(), store)
+    warnings = advice.review(found.documents, options.today or config.today(), store, cores)
     warnings += [warning for doc, _ in with_bodies for warning in findings[doc.digest].headings]
     return Plan(cat, planned, copies, versions, sorted(warnings, key=ContentError.position))
 

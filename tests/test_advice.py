@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from katalog import advice, sources
+from katalog import advice, parallel, sources
 from katalog.cache import Cache
 
 from .helpers import MINIMAL, make_site
+from .synthetic_loader import synthetic
 
 BETA = (MINIMAL / "innovations/beta.md").read_text()
 DAY = dt.date(2025, 5, 1)  # both minimal profiles reviewed less than a year before
@@ -85,3 +89,29 @@ def test_warnings_are_remembered_by_profile_and_day(tmp_path: Path, monkeypatch:
     assert advice.review(documents, later, store) == first
     monkeypatch.undo()
     assert advice.review(documents, DAY, store) == []  # another day: worked out again
+
+
+def test_warnings_worked_out_on_two_cores_are_the_ones_one_core_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synthetic().generate(tmp_path / "content", 200, seed=3)
+    documents, today = sources.scan(tmp_path / "content").documents, dt.date(2027, 1, 1)
+    alone = advice.review(documents, today)
+    assert all(any(kind in w.message for w in alone) for kind in ("last reviewed", "nearly match"))
+    pids = tmp_path / "pids"
+
+    def recorded(work: Callable[..., Any]) -> Callable[..., Any]:
+        def record(item: Any, **options: Any) -> Any:
+            with pids.open("a") as file:
+                file.write(f"{work.__name__} {os.getpid()}\n")
+            return work(item, **options)
+
+        return record
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # a few dozen agencies: forked anyway
+    monkeypatch.setattr(advice, "_own", recorded(advice._own))
+    monkeypatch.setattr(advice, "_similar_pairs", recorded(advice._similar_pairs))
+    assert advice.review(documents, today, cores=2) == alone
+    ran = [line.split() for line in pids.read_text().splitlines()]
+    for name in ("_own", "_similar_pairs"):  # each in two worker processes, not in this one
+        assert len({pid for work, pid in ran if work == name} - {str(os.getpid())}) == 2
