@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import cbor2
 
@@ -330,90 +330,118 @@ def aligned(part: Part, fields: dict[str, list[str]]) -> bool:
     return all(language.meta_fields == fields[lang] for lang, language in part.languages.items())
 
 
-def merge(parts: list[Part], out: Path, previous: Path | None = None, cores: int = 1) -> dict[str, int]:
-    """Write into the empty folder ``out`` one bundle holding every part; returns its pages by language.
+def merge(parts: list[Part], out: Sink, cores: int = 1) -> dict[str, int]:
+    """Write to ``out`` one bundle holding every part; returns its pages by language.
 
-    ``previous``: the last build's bundle, whose files are linked instead of
-    written again where the new bundle has the same (every file is named by its bytes).
-    ``cores``: how many the words' postings are joined on.
+    A file the earlier bundle (see :class:`Sink`) has under the same name is kept,
+    not made again: every file is named by its bytes. ``cores``: how many the
+    words' postings are joined on.
     """
     if not parts:
         raise BundleError("no part to merge")
-    out.mkdir(parents=True, exist_ok=True)
-    for sub in ("fragment", "index", "filter"):
-        (out / sub).mkdir(exist_ok=True)
-    _copy_scripts(parts, out)
     fields = fields_of(parts)
     if not all(aligned(part, fields) for part in parts):
         raise BundleError("the parts were read for different meta fields: read them again with fields_of(parts)")
     versions = {part.version for part in parts}
     if len(versions) != 1:
         raise BundleError(f"the parts were indexed by different Pagefind versions: {sorted(versions)}")
+    _copy_scripts(parts, out)
     entry_languages: dict[str, dict[str, str | int]] = {}
     for lang in sorted({lang for part in parts for lang in part.languages}):
         holding = [(part.folder, part.languages[lang]) for part in parts if lang in part.languages]
-        meta_hash, pages = _merge_language(lang, holding, _Files(out, previous), parts[0].version, cores)
+        meta_hash, pages = _merge_language(lang, holding, out, parts[0].version, cores)
         entry_languages[lang] = {"hash": meta_hash, "wasm": holding[0][1].wasm, "page_count": pages}
     entry = {"version": parts[0].version, "languages": entry_languages,
              "include_characters": parts[0].include_characters}  # fmt: skip
-    (out / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    out.write(ENTRY, json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode())
     return {lang: int(info["page_count"]) for lang, info in entry_languages.items()}
 
 
-def _copy_scripts(parts: list[Part], out: Path) -> None:
+def _copy_scripts(parts: list[Part], out: Sink) -> None:
     """Pagefind's scripts and WebAssembly files, the same in every part (a language's in the parts that have it)."""
+    copied = set()
     for part in parts:
         for path in sorted(path for name in part.bundles for path in (part.folder / name).iterdir()):
-            if path.is_file() and path.name != ENTRY and path.suffix != ".pf_meta" and not (out / path.name).exists():
-                link_or_copy(path, out / path.name)
+            if path.is_file() and path.name != ENTRY and path.suffix != ".pf_meta" and path.name not in copied:
+                out.write(path.name, path.read_bytes())
+                copied.add(path.name)
+
+
+class Sink(Protocol):
+    """Where a merged bundle is written, by paths relative to its folder, beside the
+    earlier bundle (the live site's), whose files of the same name it may keep."""
+
+    def keep(self, rel: str, like: str | None = None) -> bool:
+        """Keep the earlier bundle's file at ``rel`` (only if it is as large as the file
+        ``like``, when given); False when it has none."""
+
+    def link(self, rel: str, source: str) -> None:
+        """The file ``source`` at ``rel`` (a hard link where the file system has them)."""
+
+    def write(self, rel: str, data: bytes) -> None:
+        """``data`` at ``rel``."""
 
 
 @dataclass(frozen=True)
-class _Files:
-    """Where the merged bundle goes, and the earlier one whose same-named files are reused."""
+class Folder:
+    """A :class:`Sink` that is a new folder, and the earlier bundle's folder, if any.
+
+    Plain strings and os calls, not pathlib: a file is placed once per profile."""
 
     out: Path
-    previous: Path | None
+    previous: Path | None = None
+
+    def keep(self, rel: str, like: str | None = None) -> bool:
+        if self.previous is None:
+            return False
+        old = f"{self.previous}/{rel}"
+        try:
+            if like is not None and os.stat(old).st_size != os.stat(like).st_size:  # noqa: PTH116
+                return False
+            self.link(rel, old)
+        except OSError:  # not in the earlier bundle
+            return False
+        return True
 
     def link(self, rel: str, source: str) -> None:
-        """Link ``source`` at ``rel``, or the earlier bundle's file of that name and size.
+        self._made(rel, lambda target: link_or_copy(source, target))
 
-        Plain strings and os calls, not pathlib: this runs once per profile."""
+    def write(self, rel: str, data: bytes) -> None:
+        self._made(rel, lambda target: Path(target).write_bytes(data))
+
+    def _made(self, rel: str, make: Callable[[str], object]) -> None:
         target = f"{self.out}/{rel}"
-        if self.previous is not None:
-            old = f"{self.previous}/{rel}"
-            try:
-                if os.stat(old).st_size == os.stat(source).st_size:  # noqa: PTH116
-                    link_or_copy(old, target)
-                    return
-            except OSError:  # not in the earlier bundle
-                pass
-        link_or_copy(source, target)
+        try:
+            make(target)
+        except FileNotFoundError:  # its folder is not made yet
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            make(target)
+        except FileExistsError:  # kept already, by a reuse of the earlier bundle that fell short
+            Path(target).unlink()
+            make(target)
 
-    def put(self, rel: str, data: bytes, level: int = 9) -> None:
-        """Write ``data`` (compressed) at ``rel``, or link the earlier bundle's file of that name."""
-        self.put_many({rel: data}, level)
 
-    def put_many(self, files: dict[str, bytes], level: int) -> None:
-        """:meth:`put` for each file, compressing on every core: zlib lets go of the
-        interpreter while it works, and an edit changes most of the index's chunks."""
-        fresh = {}
-        for rel, data in files.items():
-            old = self.previous / rel if self.previous else None
-            if old is not None and old.is_file():
-                link_or_copy(old, self.out / rel)
-            else:
-                fresh[self.out / rel] = data
-        if len(fresh) < 2:
-            for path, data in fresh.items():
-                write_payload(path, data, level)
-            return
-        with ThreadPoolExecutor() as pool:
-            list(pool.map(lambda item: write_payload(item[0], item[1], level), fresh.items()))
+def _link(out: Sink, rel: str, source: str) -> None:
+    """The file ``source`` at ``rel``, or the earlier bundle's file of that name and size."""
+    if not out.keep(rel, like=source):
+        out.link(rel, source)
+
+
+def _put(out: Sink, files: dict[str, bytes], level: int = 9) -> None:
+    """Each file's ``data`` (compressed) at ``rel``, or the earlier bundle's file of that name;
+    compressed on every core: zlib lets go of the interpreter while it works, and an edit
+    changes most of the index's chunks."""
+    fresh = {rel: data for rel, data in files.items() if not out.keep(rel)}
+    if len(fresh) < 2:
+        for rel, data in fresh.items():
+            out.write(rel, packed(data, level))
+        return
+    with ThreadPoolExecutor() as pool:
+        list(pool.map(lambda item: out.write(item[0], packed(item[1], level)), fresh.items()))
 
 
 def _merge_language(
-    lang: str, holding: list[tuple[Path, Language]], files: _Files, version: str, cores: int
+    lang: str, holding: list[tuple[Path, Language]], out: Sink, version: str, cores: int
 ) -> tuple[str, int]:
     offsets, pages, total = [], [], 0
     names: set[str] = set()
@@ -425,15 +453,15 @@ def _merge_language(
             # Two fragments whose hashes begin alike: the second gets a longer one, still by its bytes.
             name = named if named not in names else unique_name(lang, Path(path).read_bytes(), NAME_LENGTH + 1, names)
             names.add(name)
-            files.link(f"fragment/{name}.pf_fragment", path)
+            _link(out, f"fragment/{name}.pf_fragment", path)
             pages.append([name, words])
-    chunks = _write_chunks(lang, _merged_words(holding, offsets, cores), files)
-    filters = _write_filters(lang, holding, offsets, files)
+    chunks = _write_chunks(lang, _merged_words(holding, offsets, cores), out)
+    filters = _write_filters(lang, holding, offsets, out)
     sorts = [[name, order] for name, order in sorted(_merged_sorts(holding, offsets).items())]
     meta = [version, pages, chunks, filters, sorts, holding[0][1].meta_fields]
     data = payload(meta)
     meta_hash = unique_name(lang, data, CHUNK_NAME_LENGTH, set())
-    files.put(f"pagefind.{meta_hash}.pf_meta", data)
+    _put(out, {f"pagefind.{meta_hash}.pf_meta": data})
     return meta_hash, total
 
 
@@ -478,7 +506,7 @@ def _joined(segments: list[tuple[int, Postings]], offsets: list[int]) -> list[by
     return encoded
 
 
-def _write_chunks(lang: str, entries: Iterator[tuple[str, bytes]], files: _Files) -> list[list[str]]:
+def _write_chunks(lang: str, entries: Iterator[tuple[str, bytes]], out: Sink) -> list[list[str]]:
     """Group the entries into chunks (see CHUNK_BYTES); returns the metadata's chunk list."""
     chunks: list[tuple[str, str, bytes]] = []  # first word, last word, encoded chunk
     words: list[str] = []
@@ -504,7 +532,7 @@ def _write_chunks(lang: str, entries: Iterator[tuple[str, bytes]], files: _Files
         written[f"index/{name}.pf_index"] = data
         following = chunks[number + 1][0] if number + 1 < len(chunks) else None
         listed.append([*_bounds(first, last, listed[-1][1] if listed else None, following), name])
-    files.put_many(written, 6)  # most of the bytes: 9 takes 3 times as long for 1 %
+    _put(out, written, 6)  # most of the bytes: 9 takes 3 times as long for 1 %
     return listed
 
 
@@ -532,9 +560,7 @@ def _shortest(word: str, good: Any) -> str:
     return next((word[:n] for n in range(1, len(word) + 1) if good(word[:n])), word)
 
 
-def _write_filters(
-    lang: str, holding: list[tuple[Path, Language]], offsets: list[int], files: _Files
-) -> list[list[str]]:
+def _write_filters(lang: str, holding: list[tuple[Path, Language]], offsets: list[int], out: Sink) -> list[list[str]]:
     merged: dict[str, dict[str, list[int]]] = {}
     for number, (_, language) in enumerate(holding):
         for name, values in language.filters.items():
@@ -547,7 +573,7 @@ def _write_filters(
         data = payload(record)
         chunk_name = unique_name(lang, data, CHUNK_NAME_LENGTH, names)
         names.add(chunk_name)
-        files.put(f"filter/{chunk_name}.pf_filter", data)
+        _put(out, {f"filter/{chunk_name}.pf_filter": data})
         listed.append([name, chunk_name])
     return listed
 
@@ -654,8 +680,9 @@ def payload(record: Any) -> bytes:
     return SIGNATURE + cbor2.dumps(record)
 
 
-def write_payload(path: Path, data: bytes, level: int = 9) -> None:
-    path.write_bytes(gzip.compress(data, compresslevel=level, mtime=0))
+def packed(data: bytes, level: int = 9) -> bytes:
+    """A file's bytes as Pagefind writes them: gzip-compressed."""
+    return gzip.compress(data, compresslevel=level, mtime=0)
 
 
 def unique_name(lang: str, data: bytes, length: int, taken: set[str]) -> str:

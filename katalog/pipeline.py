@@ -231,14 +231,14 @@ def build(options: Options) -> Report:
             # The bodies' HTML and the Jinja environment (which holds reference
             # cycles) go before Pagefind starts: its memory peaks while it runs.
             gc.collect()
-            staging.clear(routes.SEARCH_BUNDLE)  # indexed anew, or gone with --no-search
-            staging.prune()  # a kept page of a deleted profile must not be indexed
+            staging.prune(but=routes.SEARCH_BUNDLE)  # a kept page of a deleted profile must not be indexed
             hashes = {file: made.output for file, made in rendered.items()}
             indexed = search.Indexed("", "")
-            if options.search:
+            if options.search:  # else the search folder goes, with the rest the new site has not
+                index = output.Subfolder(staging, routes.SEARCH_BUNDLE)
                 with _few_collections():  # the parts read back are millions of objects, none in a cycle
-                    indexed = _search(plan, staging, store, options, cores, hashes, last.indexed if last else "")
-                written += staging.keep_unchanged(routes.SEARCH_BUNDLE)
+                    indexed = _search(plan, staging, index, store, options, cores, hashes, last.indexed if last else "")
+                written += index.written
             listing = staging.commit()
         except BaseException:
             staging.discard()
@@ -290,18 +290,20 @@ def _survey(out_dir: Path, listed: bool) -> tuple[tuple[int, int] | None, output
 def _search(
     plan: Plan,
     staging: output.Staging,
+    index: output.Subfolder,
     store: Cache,
     options: Options,
     cores: int,
     hashes: dict[str, str],
     indexed: str,
 ) -> search.Indexed:
-    """Index the staged site into its cleared search folder; ``indexed``: what the live
+    """Index the staged site into its search folder ``index``; ``indexed``: what the live
     site's index was made from (it is reused as it is when the new one would be the same)."""
     previous = staging.previous / routes.SEARCH_BUNDLE if staging.previous else None
     profiles = _indexed(plan.catalogue)
     part_size = options.search_part_size
-    return search.index(staging.path, profiles, store, part_size, cores, search.Previous(previous, indexed), hashes)
+    done = search.Previous(previous, indexed)
+    return search.index(staging.path, profiles, store, part_size, cores, done, hashes, index)
 
 
 BUILDS = "builds"  # cache table: output folder → what its last build was made from

@@ -116,12 +116,15 @@ def index(
     cores: int = 1,
     previous: Previous = NO_INDEX,
     made_from: dict[str, str] | None = None,
+    out: bundle.Sink | None = None,
 ) -> Indexed:
-    """Index the profiles of ``site`` (slug → its pages) into its cleared search folder.
+    """Index the profiles of ``site`` (slug → its pages) into ``out`` (default: a new
+    search folder of the site).
 
     ``previous``: the last build's index. When every part is what it was made from, it
     is reused as it is; else its files are reused where the new index has the same (so
-    the site keeps them as they were, modification time too). ``made_from``: the sha256
+    the site keeps them as they were, modification time too). ``out`` keeps them: the
+    default, a folder, links them. ``made_from``: the sha256
     of each page's bytes, known from rendering it (or from the last build, when it was
     kept): no page need be read again to know whether its part changed; a page not in
     it is read and hashed.
@@ -130,11 +133,10 @@ def index(
         raise SearchIndexError("there is no profile to index: build with --no-search until there is one")
     plans = _plans(site, profiles, part_size, made_from or {})
     fingerprint = digest(*(plan.fingerprint for plan in plans))
-    target = site / BUNDLE_DIR
+    out = out or bundle.Folder(site / BUNDLE_DIR, previous.folder)
     if store.folder:
         shutil.rmtree(store.folder / "pagefind", ignore_errors=True)  # where earlier versions kept an index
-    if previous.folder and previous.fingerprint == fingerprint and (previous.folder / bundle.ENTRY).is_file():
-        shutil.copytree(previous.folder, target, copy_function=bundle.link_or_copy)
+    if _kept_whole(previous, fingerprint, out):
         return Indexed(REUSED, fingerprint)
     with _parts_folder(store) as folder:
         loaded = {plan.fingerprint: _load(folder / plan.fingerprint) for plan in plans}
@@ -145,7 +147,7 @@ def index(
             raise SearchIndexError("a part of the search index could not be read back from the cache")
         parts = _aligned(parts, site)
         try:
-            languages = bundle.merge(parts, target, previous.folder, cores)
+            languages = bundle.merge(parts, out, cores)
         except bundle.BundleError as error:
             raise SearchIndexError(f"the search index's parts could not be merged: {error}") from error
         _forget_others(folder, {plan.fingerprint for plan in plans})
@@ -156,6 +158,15 @@ def index(
         again = _count(sum(len(job.again) for job in jobs), "page")
         done += f", {len(jobs) - whole} updated: Pagefind indexed {again} again"
     return Indexed(f"Indexed {pages} in {in_languages}, in {done}", fingerprint)
+
+
+def _kept_whole(previous: Previous, fingerprint: str, out: bundle.Sink) -> bool:
+    """Whether the live site's index is the one to make, and ``out`` kept every file of it."""
+    folder = previous.folder
+    if folder is None or previous.fingerprint != fingerprint or not (folder / bundle.ENTRY).is_file():
+        return False
+    files = [path.relative_to(folder).as_posix() for path in sorted(folder.rglob("*")) if path.is_file()]
+    return all(out.keep(rel) for rel in files)
 
 
 def _count(number: int, noun: str) -> str:

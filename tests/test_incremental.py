@@ -162,6 +162,34 @@ def test_search_index_files_that_did_not_change_are_kept_too(tmp_path: Path) -> 
     assert len(kept) == 2  # only beta's fragment is new
 
 
+def test_an_edit_updates_the_kept_search_index_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept staging folder's index files that are the live ones still stay as they are:
+    only the changed fragment is placed (not a link for every profile again), the replaced
+    one goes, and the site is a build from nothing's."""
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out)
+    (content / "innovations/beta.md").write_text(BETA + "\nSatu kalimat baru tentang perpustakaan keliling.\n")
+    build(content, out)  # the site of the first build is kept as the next one's staging folder
+    (content / "innovations/beta.md").write_text(BETA + "\nSatu kalimat baru tentang kapal pustaka.\n")
+    index = f"{tmp_path / '.public.staging' / 'pagefind'}/"
+    placed: list[str] = []
+    link = os.link
+
+    def recorded(source: str, target: str) -> None:
+        placed.extend([str(target)] if str(target).startswith(index) else [])
+        link(source, target)
+
+    live = {path.name for path in (out / "pagefind/fragment").iterdir()}
+    monkeypatch.setattr(os, "link", recorded)
+    build(content, out)
+    monkeypatch.undo()
+    new = {path.name for path in (out / "pagefind/fragment").iterdir()} - live
+    assert len(new) == 1 and len(live) == 3  # beta's; alpha's and its translation's stay
+    assert [path for path in placed if "/fragment/" in path] == [f"{index}fragment/{name}" for name in new]
+    build(content, tmp_path / "fresh", "--no-cache")
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
 def test_a_change_elsewhere_reuses_the_index_and_leaves_nothing_behind(tmp_path: Path) -> None:
     content, out = make_site(tmp_path), tmp_path / "public"
     build(content, out)
