@@ -68,31 +68,32 @@ class Staging:
         _place(target, lambda path: path.write_bytes(data))
         return True
 
-    def keep(self, rel: str) -> bool:
+    def keep(self, rel: str, size: int | None = None) -> bool:
         """Keep the previous build's file at ``rel`` without making its bytes again (the
-        caller knows they would be the same); False when there is none to keep.
+        caller knows they would be the same; ``size``: if the file has that many bytes);
+        False when there is none to keep.
 
         Plain strings and os calls: a rebuild keeps nearly every page of the site, and in
         the kept tree most already are the previous build's files (one inode, two names).
         """
         if self.previous is None:
             return False
-        old = os.path.join(self.previous, rel)  # noqa: PTH118
+        old = f"{self.previous}/{rel}"
         try:
             found = os.lstat(old)
         except OSError:
             return False
-        if not stat.S_ISREG(found.st_mode):
+        if not stat.S_ISREG(found.st_mode) or size not in (None, found.st_size):
             return False
         self.written.add(rel)
         self.sizes[rel] = found.st_size
-        target = safe_join(self.path, rel)
+        target = f"{self.path}/{_inside(rel)}"
         try:
             there = os.lstat(target)
         except OSError:
             there = None
         if there is None or (there.st_ino, there.st_dev) != (found.st_ino, found.st_dev):
-            _reuse(Path(old), target, lambda path: shutil.copyfile(old, path))
+            _reuse(Path(old), Path(target), lambda path: shutil.copyfile(old, path))
         return True
 
     def copy(self, rel: str, source: Path) -> bool:
@@ -149,16 +150,9 @@ class Subfolder:
         return len(self.fresh)
 
     def keep(self, rel: str, like: str | None = None) -> bool:
-        previous = self.staging.previous
-        if previous is None:
+        if self.staging.previous is None:
             return False
-        if like is not None:
-            try:
-                if os.stat(f"{previous}/{self.prefix}{rel}").st_size != os.stat(like).st_size:  # noqa: PTH116
-                    return False
-            except OSError:  # not in the previous build
-                return False
-        return self.staging.keep(self.prefix + rel)
+        return self.staging.keep(self.prefix + rel, os.stat(like).st_size if like else None)  # noqa: PTH116
 
     def link(self, rel: str, source: str) -> None:
         self.staging.link(self.prefix + rel, source)
@@ -338,10 +332,15 @@ def safe_join(root: Path, rel: str) -> Path:
     or a ``..`` can leave it; resolving every path on disk cost a tenth of a
     build's writing time.
     """
+    return root / _inside(rel)
+
+
+def _inside(rel: str) -> str:
+    """``rel`` normalised; an error if it would lead out of the folder it is relative to."""
     normal = posixpath.normpath(rel)
     if posixpath.isabs(normal) or normal in (".", "..") or normal.startswith("../") or "\\" in rel or "\0" in rel:
         raise OutputError(f"refusing to write outside the output folder: {rel!r}")
-    return root / normal
+    return normal
 
 
 def guard(out_dir: Path) -> None:
