@@ -147,7 +147,7 @@ def index(
             raise SearchIndexError("a part of the search index could not be read back from the cache")
         parts = _aligned(parts, site)
         try:
-            languages = bundle.merge(parts, out, cores)
+            languages = bundle.merge(parts, out)
         except bundle.BundleError as error:
             raise SearchIndexError(f"the search index's parts could not be merged: {error}") from error
         _forget_others(folder, {plan.fingerprint for plan in plans})
