@@ -78,7 +78,8 @@ class Staging:
         """
         if self.previous is None:
             return False
-        old = f"{self.previous}/{rel}"
+        normal = _inside(rel)
+        old = f"{self.previous}/{normal}"
         try:
             found = os.lstat(old)
         except OSError:
@@ -87,7 +88,7 @@ class Staging:
             return False
         self.written.add(rel)
         self.sizes[rel] = found.st_size
-        target = f"{self.path}/{_inside(rel)}"
+        target = f"{self.path}/{normal}"
         try:
             there = os.lstat(target)
         except OSError:
@@ -302,15 +303,6 @@ def commit(staging: Path, out_dir: Path) -> None:
     staging.replace(out_dir)
     if old.exists():
         old.replace(staging)
-
-
-def _same_entry(path: str, entry: os.DirEntry[str]) -> bool:
-    """Whether ``path`` is the very file ``entry`` lists (one inode, two names)."""
-    try:
-        found, listed = os.stat(path, follow_symlinks=False), entry.stat(follow_symlinks=False)  # noqa: PTH116
-    except OSError:
-        return False
-    return (found.st_ino, found.st_dev) == (listed.st_ino, listed.st_dev)
 
 
 def _same_file(a: Path, b: Path) -> bool:

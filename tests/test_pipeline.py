@@ -145,6 +145,17 @@ def test_never_writes_outside_the_output_folder(tmp_path: Path) -> None:
         output.safe_join(tmp_path, "../escape.html")
     with pytest.raises(output.OutputError):
         output.safe_join(tmp_path, "/etc/passwd")
+    build(make_site(tmp_path), tmp_path / "public", "--no-search")
+    staging = output.Staging(tmp_path / "public")
+    (tmp_path / "escape.html").write_text("a file beside the site")
+    for rel in ("../escape.html", str(tmp_path / "escape.html")):
+        with pytest.raises(output.OutputError):
+            staging.keep(rel)
+        with pytest.raises(output.OutputError):
+            staging.write(rel, b"x")
+        with pytest.raises(output.OutputError):
+            staging.link(rel, __file__)
+    assert (tmp_path / "escape.html").read_text() == "a file beside the site"
 
 
 def test_scripts_and_handlers_in_a_body_stop_the_build_with_their_lines(tmp_path: Path) -> None:
