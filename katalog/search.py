@@ -7,7 +7,8 @@ comes from ``<html lang>``, which selects Pagefind's Indonesian stemmer.
 Pagefind holds the whole index in memory while it works (about 210 KB a
 page) and cannot update an index. So the profiles are split into parts of at
 most ``part_size`` by the start of their slug (:func:`partition`), each part
-indexed by its own Pagefind run (as many at once as there are cores), and
+indexed by its own Pagefind run (as many at once as there are cores, each
+given a folder of just its pages: see :class:`_Pagefind`), and
 :mod:`katalog.bundle` merges the parts into the one bundle the browser loads.
 Memory is bounded by the part size, not the catalogue; a part whose pages
 did not change is taken from the cache instead of being indexed again, and
@@ -19,6 +20,7 @@ issue Pagefind/pagefind#638).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -385,9 +387,12 @@ class _Pagefind:
             raise SearchIndexError(f"pagefind failed ({self.process.returncode}):\n{printed}")
 
     def stop(self) -> None:
+        """End the run: the build failed (its error is the one to tell, and its staging
+        folder goes, pages moved or not)."""
         self.process.kill()
         self.process.wait()
-        self._restore()
+        with contextlib.suppress(SearchIndexError):
+            self._restore()
 
     def _restore(self) -> None:
         if self.view:
