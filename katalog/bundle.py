@@ -379,45 +379,6 @@ class Sink(Protocol):
         """``data`` at ``rel``."""
 
 
-@dataclass(frozen=True)
-class Folder:
-    """A :class:`Sink` that is a new folder, and the earlier bundle's folder, if any.
-
-    Plain strings and os calls, not pathlib: a file is placed once per profile."""
-
-    out: Path
-    previous: Path | None = None
-
-    def keep(self, rel: str, like: str | None = None) -> bool:
-        if self.previous is None:
-            return False
-        old = f"{self.previous}/{rel}"
-        try:
-            if like is not None and os.stat(old).st_size != os.stat(like).st_size:  # noqa: PTH116
-                return False
-            self.link(rel, old)
-        except OSError:  # not in the earlier bundle
-            return False
-        return True
-
-    def link(self, rel: str, source: str) -> None:
-        self._made(rel, lambda target: link_or_copy(source, target))
-
-    def write(self, rel: str, data: bytes) -> None:
-        self._made(rel, lambda target: Path(target).write_bytes(data))
-
-    def _made(self, rel: str, make: Callable[[str], object]) -> None:
-        target = f"{self.out}/{rel}"
-        try:
-            make(target)
-        except FileNotFoundError:  # its folder is not made yet
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-            make(target)
-        except FileExistsError:  # kept already, by a reuse of the earlier bundle that fell short
-            Path(target).unlink()
-            make(target)
-
-
 def _link(out: Sink, rel: str, source: str) -> None:
     """The file ``source`` at ``rel``, or the earlier bundle's file of that name and size."""
     if not out.keep(rel, like=source):

@@ -303,7 +303,7 @@ def _search(
     profiles = _indexed(plan.catalogue)
     part_size = options.search_part_size
     done = search.Previous(previous, indexed)
-    return search.index(staging.path, profiles, store, part_size, cores, done, hashes, index)
+    return search.index(staging.path, profiles, store, index, part_size, cores, done, hashes)
 
 
 BUILDS = "builds"  # cache table: output folder → what its last build was made from

@@ -40,9 +40,8 @@ from pagefind_bin import get_executable
 
 from . import bundle, parallel
 from .cache import Cache, code_tag, digest, file_sha256
-from .routes import SEARCH_BUNDLE, innovation, output_file
+from .routes import innovation, output_file
 
-BUNDLE_DIR = SEARCH_BUNDLE.rstrip("/")
 PART_SIZE = 500  # profiles a Pagefind run indexes at most: about 100 MB of its memory
 PARTS = "pagefind-parts"  # folder of the cache that keeps each part's bundle, under its fingerprint
 READ = "part.pickle"  # in a kept part: the part as bundle.read_part read it
@@ -114,19 +113,18 @@ def index(
     site: Path,
     profiles: dict[str, list[str]],
     store: Cache,
+    out: bundle.Sink,
     part_size: int = PART_SIZE,
     cores: int = 1,
     previous: Previous = NO_INDEX,
     made_from: dict[str, str] | None = None,
-    out: bundle.Sink | None = None,
 ) -> Indexed:
-    """Index the profiles of ``site`` (slug → its pages) into ``out`` (default: a new
-    search folder of the site).
+    """Index the profiles of ``site`` (slug → its pages) into ``out``, the site's search folder.
 
     ``previous``: the last build's index. When every part is what it was made from, it
     is reused as it is; else its files are reused where the new index has the same (so
-    the site keeps them as they were, modification time too). ``out`` keeps them: the
-    default, a folder, links them. ``made_from``: the sha256
+    the site keeps them as they were, modification time too): ``out`` keeps them.
+    ``made_from``: the sha256
     of each page's bytes, known from rendering it (or from the last build, when it was
     kept): no page need be read again to know whether its part changed; a page not in
     it is read and hashed.
@@ -135,7 +133,6 @@ def index(
         raise SearchIndexError("there is no profile to index: build with --no-search until there is one")
     plans = _plans(site, profiles, part_size, made_from or {})
     fingerprint = digest(*(plan.fingerprint for plan in plans))
-    out = out or bundle.Folder(site / BUNDLE_DIR, previous.folder)
     if store.folder:
         shutil.rmtree(store.folder / "pagefind", ignore_errors=True)  # where earlier versions kept an index
     if _kept_whole(previous, fingerprint, out):
