@@ -228,9 +228,6 @@ def build(options: Options) -> Report:
         try:
             tag = _render_tag(plan, options, store)
             written, rendered = _write_site(plan, staging, store, cores, tag, last.rendered if last else {})
-            # The bodies' HTML and the Jinja environment (which holds reference
-            # cycles) go before Pagefind starts: its memory peaks while it runs.
-            gc.collect()
             staging.prune(but=routes.SEARCH_BUNDLE)  # a kept page of a deleted profile must not be indexed
             hashes = {file: made.output for file, made in rendered.items()}
             indexed = search.Indexed("", "")
@@ -393,6 +390,7 @@ def _write_site(
     now = {file: page for _, made in results for file, page in made.items()}
     staging.record({file: made.size for file, made in now.items()})  # written by the workers
     pages_written = sum(count for count, _ in results)
+    renderer.close()  # the bodies' HTML goes before Pagefind starts: its memory peaks while it runs
     data_written, data = _write_data(cat, renderer.links, staging, (tag, known), store, rendered)
     now.update(data)
     return pages_written + data_written + _write_rest(cat, plan.copies, staging), now
