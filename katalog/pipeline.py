@@ -384,7 +384,7 @@ def _write_site(
         html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores)
     renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of, _compiled(store))
     with _frozen():
-        known = _profile_hashes(cat, cores)
+        known = _known_hashes(cat, cores)
         shared = (renderer, plan.pages, staging, (tag, known), rendered)
         results = parallel.run(_render_pages, shared, len(plan.pages), cores)
     now = {file: page for _, made in results for file, page in made.items()}
@@ -426,9 +426,9 @@ def _render_tag(plan: Plan, options: Options, store: Cache) -> str:
 
 def _page_inputs(tag: str, page: pages.Planned, known: dict[int, str]) -> str | None:
     """A hash of everything ``page`` is rendered from: ``tag`` and the page's own data,
-    pickled (the model is frozen dataclasses of plain values), each profile in it by the
-    hash of its own pickle (``known``: by object). Equal hashes, equal HTML; None when the
-    data cannot be pickled (the page is then always rendered)."""
+    pickled (the model is frozen dataclasses of plain values), each profile and agency in
+    it by the hash of its own pickle (``known``: by object). Equal hashes, equal HTML; None
+    when the data cannot be pickled (the page is then always rendered)."""
     try:
         data = _pickled((page.template, page.path, page.lang, page.full_context()), known)
     except (pickle.PicklingError, TypeError, AttributeError):
@@ -436,33 +436,40 @@ def _page_inputs(tag: str, page: pages.Planned, known: dict[int, str]) -> str | 
     return hashlib.sha256(tag.encode() + data).hexdigest()
 
 
-def _profile_hashes(cat: model.Catalogue, cores: int = 1) -> dict[int, str]:
-    """Each profile's hash, by object: a listing names thirty profiles, hashed once each
-    (on every core: pickling 30,000 profiles takes seconds)."""
-    hashes = parallel.map_items(_profile_hash, cat.innovations, cores)
-    return {id(item): found for item, found in zip(cat.innovations, hashes, strict=True)}
+def _known_hashes(cat: model.Catalogue, cores: int = 1) -> dict[int, str]:
+    """Each agency's and profile's hash, by object, for :func:`_pickled`: a listing names
+    thirty profiles and a province page every agency of the province, each pickled once
+    here instead of on every page that names it (the profiles on every core: pickling
+    30,000 of them takes seconds; plainly, as a pickler that names objects is slower)."""
+    known = {id(agency): _hash_of(agency) for agency in cat.agencies.values()}
+    hashes = parallel.map_items(_hash_of, cat.innovations, cores)
+    known.update((id(item), found) for item, found in zip(cat.innovations, hashes, strict=True))
+    return known
 
 
-def _profile_hash(item: model.Innovation) -> str:
+def _hash_of(item: object) -> str:
     return hashlib.sha256(pickle.dumps(item, pickle.HIGHEST_PROTOCOL)).hexdigest()
 
 
 def _pickled(data: object, known: dict[int, str]) -> bytes:
-    """``data`` pickled, each profile in it by its hash in ``known``."""
+    """``data`` pickled, each profile and agency in it by its hash in ``known``."""
     stream = io.BytesIO()
     _Pickler(stream, known).dump(data)
     return stream.getvalue()
 
 
 class _Pickler(pickle.Pickler):
-    """Pickles a profile the build knows as its hash (see :func:`_profile_hashes`)."""
+    """Pickles a profile or agency the build knows as its hash (see :func:`_known_hashes`)."""
 
     def __init__(self, stream: io.BytesIO, known: dict[int, str]) -> None:
         super().__init__(stream, pickle.HIGHEST_PROTOCOL)
         self.known = known
 
     def persistent_id(self, obj: object) -> str | None:
-        return self.known.get(id(obj)) if type(obj) is model.Innovation else None
+        return self.known.get(id(obj)) if type(obj) in _KNOWN_TYPES else None
+
+
+_KNOWN_TYPES = (model.Innovation, model.Agency)
 
 
 def _bodies(cat: model.Catalogue) -> list[str]:

@@ -320,6 +320,11 @@ def test_a_kept_file_or_folder_in_the_way_of_a_new_path_is_replaced(tmp_path: Pa
 
 CHANGES = {  # a change to an input of pages other than the file's own: each must reach them
     "agency name": ("content/agencies/pemkab-beta.yml", "Pemerintah Kabupaten Beta", "Pemkab Beta Baru"),
+    "name of an agency without profiles (on its province's page)": (
+        "content/agencies/pemprov-jakarta.yml",
+        "name: Pemerintah Provinsi DKI Jakarta",
+        "name: Pemprov Jakarta Raya",
+    ),
     "sector name": ("content/taxonomies/sectors.yml", "name: Pendidikan", "name: Pendidikan Dasar"),
     "static page title (in the menu)": ("content/pages/tentang.md", "title: Tentang Katalog Uji", "title: Tentang"),
     "site title": ("content/site.yml", "title: Katalog Uji", "title: Katalog Uji Baru"),
