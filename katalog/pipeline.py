@@ -218,8 +218,9 @@ def build(options: Options) -> Report:
     cores = parallel.workers(options.jobs)
     store = Cache(options.cache_dir)
     try:
-        inputs, content = _inputs(options, store)
-        last = _record(store, options.out_dir)
+        with _few_collections():  # the last build's record: tens of thousands of objects read back
+            inputs, content = _inputs(options, store)
+            last = _record(store, options.out_dir)
         if last and last.inputs == inputs and last.listing == _listing(options.out_dir):
             return Report(last.pages, UNCHANGED if options.search else "", last.warnings, 0)
         plan, listing, kept = _prepare_and_survey(options, store, content, cores, listed=last is not None)
