@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from . import routes
@@ -35,8 +35,8 @@ class Planned:
     """One page to render: ``path`` is its address, ``source`` where it came from.
 
     ``derived`` adds to ``context`` what only rendering needs and the whole
-    catalogue computes (related profiles): ``check`` plans every page but
-    never pays for it.
+    catalogue computes (related profiles, the search page's facets, the
+    statistics): ``check`` plans every page but never pays for it.
     """
 
     path: str
@@ -227,8 +227,14 @@ def search(cat: Catalogue) -> Planned:
     """The search page with its facets pre-rendered as form controls and counts.
 
     Facet names and values are exactly the Pagefind filters that
-    ``innovation.html`` puts on each profile.
+    ``innovation.html`` puts on each profile. The counts are worked out when the
+    page is rendered: ``check`` never needs them.
     """
+    context = {"every_profile": EVERY_PROFILE}
+    return Planned(routes.SEARCH, "search.html", "search", context, derived=cache(partial(_facets, cat)))
+
+
+def _facets(cat: Catalogue) -> dict[str, Any]:
     items = cat.innovations
     island_of = {p.key: p.island_group for p in cat.provinces.values()}
     island_order = {name: n for n, (name, _) in enumerate(island_groups(cat))}
@@ -245,7 +251,7 @@ def search(cat: Catalogue) -> Planned:
         facet("status", Counter((i.status, i.status) for i in items), labels="status"),
         facet("tahun", Counter((str(y), str(y)) for y, v in cat.by_year.items() for _ in v), newest_first=True),
     ]
-    return Planned(routes.SEARCH, "search.html", "search", {"facets": facets, "every_profile": EVERY_PROFILE})
+    return {"facets": facets}
 
 
 def facet(name: str, counter: Counter[Any], labels: str = "", newest_first: bool = False,
@@ -349,24 +355,23 @@ def award_wins(cat: Catalogue, key: str) -> list[tuple[int, Innovation]]:
 
 
 def statistics(cat: Catalogue) -> Planned:
-    """Counts per facet, each a list of (label, link target or None, count), largest first."""
+    """Counts per facet, each a list of (label, link target or None, count), largest first;
+    worked out when the page is rendered (``check`` never needs them)."""
+    return Planned(routes.STATISTICS, "statistics.html", "statistics", derived=cache(partial(_counts, cat)))
 
+
+def _counts(cat: Catalogue) -> dict[str, Any]:
     def ranked(counter: Counter[Any]) -> list[tuple[Any, int]]:
         return sorted(counter.items(), key=lambda kv: (-kv[1], str(getattr(kv[0], "name", kv[0]))))
 
     items = cat.innovations
-    return Planned(
-        routes.STATISTICS,
-        "statistics.html",
-        "statistics",
-        {
-            "total": len(items),
-            "sectors": ranked(Counter(s for i in items for s in i.sectors)),
-            "provinces": ranked(Counter(i.province for i in items if i.province)),
-            "island_groups": ranked(Counter(i.province.island_group for i in items if i.province)),
-            "statuses": ranked(Counter(i.status for i in items)),
-            "agency_types": ranked(Counter(i.agency.type for i in items)),
-            "years": sorted(Counter(i.started_year for i in items if i.started_year).items()),
-            "awards": ranked(Counter(w.programme for i in items for w in i.awards)),
-        },
-    )
+    return {
+        "total": len(items),
+        "sectors": ranked(Counter(s for i in items for s in i.sectors)),
+        "provinces": ranked(Counter(i.province for i in items if i.province)),
+        "island_groups": ranked(Counter(i.province.island_group for i in items if i.province)),
+        "statuses": ranked(Counter(i.status for i in items)),
+        "agency_types": ranked(Counter(i.agency.type for i in items)),
+        "years": sorted(Counter(i.started_year for i in items if i.started_year).items()),
+        "awards": ranked(Counter(w.programme for i in items for w in i.awards)),
+    }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from katalog import pages, routes
 
 from .checkers import vnu_errors
@@ -64,3 +66,23 @@ def test_outputs_that_leave_the_site_or_share_a_file_are_refused() -> None:
         ("y.md", "output path '/etc/x' leaves the site folder"),
         ("s2.md", "address /a/b.html is also produced by s1.md"),
     ]
+
+
+def test_check_plans_every_page_without_working_out_what_only_rendering_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The related profiles, the search page's facets and the statistics take seconds at
+    30,000 profiles: ``check`` plans their pages, and never works them out."""
+    worked_out: list[str] = []
+    for name in ("_facets", "_counts", "_derived_context"):
+        original = getattr(pages, name)
+        monkeypatch.setattr(pages, name, lambda *args, _f=original, _n=name: worked_out.append(_n) or _f(*args))
+    content = make_site(tmp_path)
+    code, _, err = run("check", "--content", str(content))
+    assert (code, worked_out) == (0, []), err
+    code, _, err = run(
+        "build", "--content", str(content), "--out", str(tmp_path / "public"), "--no-search", "--jobs", "1"
+    )
+    assert code == 0, err
+    assert {"_facets", "_counts", "_derived_context"} <= set(worked_out)
+    assert worked_out.count("_facets") == worked_out.count("_counts") == 1  # once each, though hashed and rendered
