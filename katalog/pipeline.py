@@ -300,8 +300,8 @@ def _search(
     previous = staging.previous / routes.SEARCH_BUNDLE if staging.previous else None
     profiles = _indexed(plan.catalogue)
     part_size = options.search_part_size
-    done = search.Previous(previous, indexed)
-    return search.index(staging.path, profiles, store, index, part_size, cores, done, hashes)
+    live = search.Previous(previous, indexed)
+    return search.index(staging.path, profiles, store, index, part_size, cores, live, hashes)
 
 
 BUILDS = "builds"  # cache table: output folder → what its last build was made from

@@ -124,10 +124,9 @@ def index(
     ``previous``: the last build's index. When every part is what it was made from, it
     is reused as it is; else its files are reused where the new index has the same (so
     the site keeps them as they were, modification time too): ``out`` keeps them.
-    ``made_from``: the sha256
-    of each page's bytes, known from rendering it (or from the last build, when it was
-    kept): no page need be read again to know whether its part changed; a page not in
-    it is read and hashed.
+    ``made_from``: the sha256 of each page's bytes, known from rendering it (or from the
+    last build, when it was kept): no page need be read again to know whether its part
+    changed; a page not in it is read and hashed.
     """
     if not profiles:
         raise SearchIndexError("there is no profile to index: build with --no-search until there is one")
