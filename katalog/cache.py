@@ -147,7 +147,7 @@ class Reader:
     worker opens the file for itself (an SQLite connection must not cross a fork)."""
 
     def __init__(self, file: Path | None) -> None:
-        self.file = file
+        self.file = file.absolute() if file else None  # a URI names a file by its whole path
         self._db: sqlite3.Connection | None = None
         self._pid = 0
 

@@ -622,3 +622,16 @@ def test_html_is_read_from_the_cache_when_asked_for_and_converted_again_if_lost(
         store._db.execute("DELETE FROM entries WHERE tab = ?", (markup.CACHE_TABLE,))
     assert lost[text] == html  # gone from the cache since the build looked: converted again
     store.close()
+
+
+def test_a_cache_named_by_a_relative_path_serves_a_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ``build.py --cache .cache-pr`` names it: a rebuild reads the HTML of the pages it
+    renders again from the cache, in whichever process renders them."""
+    content, out = make_site(tmp_path, base=SHIPPED), tmp_path / "public"
+    monkeypatch.chdir(tmp_path)
+    options = pipeline.Options(content, out, search=False, cache_dir=Path("cache"), jobs=1)
+    pipeline.build(options)
+    replace_in(content / "innovations/toss-klungkung.md", "TOSS Center Kusamba", "TOSS Center Desa Kusamba")
+    pipeline.build(options)  # the profiles that list it as related are rendered from the cache's HTML
+    pipeline.build(pipeline.Options(content, tmp_path / "fresh", search=False, cache_dir=None))
+    assert tree(out) == tree(tmp_path / "fresh")
