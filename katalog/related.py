@@ -7,7 +7,10 @@ and summary, the competition category and the sectors. Candidates are found
 through an inverted index of the rarer features, so the work per profile is
 bounded and the whole grows with the catalogue, not with its square;
 features shared by many profiles (a common word, a big sector) only rank the
-best candidates.
+best candidates. Where candidates tie, or too few are found and the
+profile's sectors fill the list, the profiles nearest it in the catalogue's
+order come first, not the first in that order: so no profile is everyone's
+neighbour.
 
 The choice reads only plain values (:class:`Inputs`: each profile's title,
 summary, tags, sectors and category, its replication family, the members of
@@ -18,12 +21,13 @@ again for every profile.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import heapq
 import pickle
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
@@ -158,22 +162,48 @@ def compute(
 
 
 def choose(given: Inputs, limit: int = LIMIT) -> dict[str, tuple[str, ...]]:
-    """Up to ``limit`` related profiles (slugs) for every profile."""
+    """Up to ``limit`` related profiles (slugs) for every profile.
+
+    Wherever candidates tie, those nearest the profile in the catalogue's order win, not
+    the first in that order: else a few profiles at the start of every sector would be
+    "related" to thousands (at 30,000 profiles one was to 10,000), which helps no reader,
+    and an edit to one of them would render all those pages again.
+    """
     features = [described.features() for described in given.described]
     index: dict[Feature, list[int]] = defaultdict(list)
     for position, found in enumerate(features):
         for feature in found:
             index[feature].append(position)
-    by_sector = dict(given.by_sector)
+    sectors = _sector_places(given)
     related: dict[str, tuple[str, ...]] = {}
     for position, slug in enumerate(given.slugs):
         shortlist = (given.slugs[o] for o in _shortlist(position, features, index, limit))
         chosen = _unique(chain(given.families[position], shortlist), exclude=slug, limit=limit)
         if len(chosen) < limit:
-            same_sector = (other for key in given.described[position].sectors for other in by_sector.get(key, ()))
-            chosen = _unique(chain(chosen, same_sector), exclude=slug, limit=limit)
+            near = (given.slugs[o] for key in given.described[position].sectors for o in sectors[key].near(position))
+            chosen = _unique(chain(chosen, near), exclude=slug, limit=limit)
         related[slug] = tuple(chosen)
     return related
+
+
+class _Members(NamedTuple):
+    """A sector's profiles, by position in the catalogue, in order."""
+
+    positions: list[int]
+
+    def near(self, position: int) -> Iterator[int]:
+        """The sector's profiles, nearest ``position`` first, before and after in turn, as
+        ties go (round the ends of the list; the caller drops repeats and the profile itself)."""
+        members, count = self.positions, len(self.positions)
+        before, after = bisect.bisect_left(members, position) - 1, bisect.bisect_right(members, position)
+        for step in range(count):
+            yield members[(before - step // 2) % count] if step % 2 == 0 else members[(after + step // 2) % count]
+
+
+def _sector_places(given: Inputs) -> dict[str, _Members]:
+    place = {slug: position for position, slug in enumerate(given.slugs)}
+    listed = {key: _Members(sorted(place[slug] for slug in slugs)) for key, slugs in given.by_sector}
+    return defaultdict(lambda: _Members([]), listed)
 
 
 def _shortlist(
@@ -184,7 +214,8 @@ def _shortlist(
     Rare features (held by at most MAX_HOLDERS profiles) find the candidates,
     so the work per profile is bounded whatever the catalogue's size; the
     common ones only rank the few best candidates. Ties go to the profile
-    that sorts first by slug (lower position), so the result is stable.
+    nearest in the catalogue's order (then the one before it), so the result
+    is stable and no profile wins every tie.
     """
     scores: Counter[int] = Counter()
     common = []
@@ -196,9 +227,9 @@ def _shortlist(
         for other in holders:
             scores[other] += WEIGHT[feature[0]]
     scores.pop(position, None)
-    best = heapq.nsmallest(limit * 4, scores, key=lambda o: (-scores[o], o))
+    best = heapq.nsmallest(limit * 4, scores, key=lambda o: (-scores[o], abs(o - position), o))
     final = {o: scores[o] + sum(WEIGHT[f[0]] for f in common if f in features[o]) for o in best}
-    return sorted(best, key=lambda o: (-final[o], o))
+    return sorted(best, key=lambda o: (-final[o], abs(o - position), o))
 
 
 def _replication_family(

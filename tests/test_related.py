@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,30 @@ def test_at_most_five_and_never_itself(tmp_path: Path) -> None:
         assert slug not in {o.slug for o in others}
         assert len({o.slug for o in others}) == len(others)
     assert len(cat.related["p0"]) == 5
+
+
+def plain(count: int, tags: tuple[str, ...] = ()) -> related.Inputs:
+    """``count`` profiles of one sector that share nothing else but ``tags``."""
+    slugs = tuple(f"p{n:03d}" for n in range(count))
+    described = tuple(related.Described(f"kata{n:03d}", tags, ("kesehatan",), "") for n in range(count))
+    return related.Inputs(slugs, described, ((),) * count, (("kesehatan", slugs),))
+
+
+def test_profiles_that_share_only_a_big_sector_are_given_their_nearest_neighbours() -> None:
+    """Not the sector's first five for everyone: at 30,000 profiles one profile was
+    "related" to 10,000 others, and editing it rendered all their pages again."""
+    chosen = related.choose(plain(200))
+    assert chosen["p100"] == ("p099", "p101", "p098", "p102", "p097")
+    assert chosen["p000"] == ("p199", "p001", "p198", "p002", "p197")  # round the ends of the list
+    held = Counter(other for others in chosen.values() for other in others)
+    assert max(held.values()) == related.LIMIT
+
+
+def test_ties_go_to_the_nearest_profile() -> None:
+    chosen = related.choose(plain(30, tags=("posyandu",)))  # a rare tag: all 30 are candidates, all tied
+    assert chosen["p010"] == ("p009", "p011", "p008", "p012", "p007")
+    held = Counter(other for others in chosen.values() for other in others)
+    assert max(held.values()) <= 2 * related.LIMIT  # near the ends of the list, a few more
 
 
 def test_significant_words_drop_short_and_common_words() -> None:
