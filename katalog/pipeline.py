@@ -258,6 +258,25 @@ class Record(NamedTuple):
     rendered: dict[str, Made]  # each page's inputs and bytes, by file (see _render_pages)
     indexed: str  # what the site's search index was made from (search.Indexed); "" for none
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickled with each page's :class:`Made` as a plain tuple: pickling a named tuple
+        costs a Python call each (0.26 s for the 40,882 pages of 30,000 profiles, against
+        0.05 s as plain tuples)."""
+        rendered = {file: tuple(made) for file, made in self.rendered.items()}
+        return _read_record, (*self[:4], rendered, self.indexed)
+
+
+def _read_record(
+    inputs: str,
+    listing: tuple[int, int],
+    pages: int,
+    warnings: list[ContentError],
+    rendered: dict[str, tuple[str | None, str, int]],
+    indexed: str,
+) -> Record:
+    made = {file: Made(*values) for file, values in rendered.items()}
+    return Record(inputs, listing, pages, warnings, made, indexed)
+
 
 def _record(store: Cache, out_dir: Path) -> Record | None:
     """The record of the last build into ``out_dir`` (whose :attr:`Record.listing` says
