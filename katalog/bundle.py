@@ -39,7 +39,7 @@ import os
 import re
 import shutil
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -328,11 +328,33 @@ def aligned(part: Part, fields: dict[str, list[str]]) -> bool:
     return all(language.meta_fields == fields[lang] for lang, language in part.languages.items())
 
 
-def merge(parts: list[Part], out: Sink) -> dict[str, int]:
-    """Write to ``out`` one bundle holding every part; returns its pages by language.
+@dataclass
+class Merged:
+    """A merge's words, kept for the next merge to reuse (see :func:`merge`)."""
+
+    made_by: str  # the code and Pagefind that made it: entries of another version are not reused
+    parts: tuple[str, ...]  # the parts merged, in order, each by the name of its folder
+    fields: dict[str, list[str]]  # by language, the meta fields they were read for
+    pages: dict[str, tuple[int, ...]]  # by language, each part's page count
+    entries: dict[str, dict[str, bytes]]  # by language, each word's encoded entry, in word order
+
+
+Earlier = Callable[[str], "Part | None"]  # a part of the last merge, by its folder's name (None: gone)
+
+
+def merge(
+    parts: list[Part], out: Sink, made_by: str = "", last: Merged | None = None, earlier: Earlier | None = None
+) -> tuple[dict[str, int], Merged]:
+    """Write to ``out`` one bundle holding every part; returns its pages by language, and
+    what the next merge may reuse.
 
     A file the earlier bundle (see :class:`Sink`) has under the same name is kept,
-    not made again: every file is named by its bytes.
+    not made again: every file is named by its bytes. ``last``: the last merge, made
+    by the same ``made_by``; a word's entry joins its postings in every part (0.7 s
+    for the 31,500 words of 30,000 profiles), so when the parts hold as many pages as
+    they did, only the words of the parts that changed whose postings changed are
+    joined again (``earlier`` gives those parts as they were), and the others' entries
+    are taken as they were.
     """
     if not parts:
         raise BundleError("no part to merge")
@@ -343,15 +365,46 @@ def merge(parts: list[Part], out: Sink) -> dict[str, int]:
     if len(versions) != 1:
         raise BundleError(f"the parts were indexed by different Pagefind versions: {sorted(versions)}")
     _copy_scripts(parts, out)
+    names = tuple(part.folder.name for part in parts)
+    merged = Merged(made_by, names, fields, {}, {})
+    same = last is not None and (last.made_by, last.fields, len(last.parts)) == (made_by, fields, len(parts))
     entry_languages: dict[str, dict[str, str | int]] = {}
     for lang in sorted({lang for part in parts for lang in part.languages}):
         holding = [(part.folder, part.languages[lang]) for part in parts if lang in part.languages]
-        meta_hash, pages = _merge_language(lang, holding, out, parts[0].version)
+        merged.pages[lang] = tuple(len(part.languages[lang].pages) if lang in part.languages else 0 for part in parts)
+        reuse = _reusable(lang, parts, merged.pages[lang], last, earlier) if same and last and earlier else None
+        meta_hash, pages, merged.entries[lang] = _merge_language(lang, holding, out, parts[0].version, reuse)
         entry_languages[lang] = {"hash": meta_hash, "wasm": holding[0][1].wasm, "page_count": pages}
     entry = {"version": parts[0].version, "languages": entry_languages,
              "include_characters": parts[0].include_characters}  # fmt: skip
     out.write(ENTRY, json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode())
-    return {lang: int(info["page_count"]) for lang, info in entry_languages.items()}
+    return {lang: int(info["page_count"]) for lang, info in entry_languages.items()}, merged
+
+
+class _Reuse(NamedTuple):
+    """The last merge's entries of a language, and the words whose entries are made again."""
+
+    entries: dict[str, bytes]
+    changed: set[str]
+
+
+def _reusable(lang: str, parts: list[Part], pages: tuple[int, ...], last: Merged, earlier: Earlier) -> _Reuse | None:
+    """What of ``last`` this merge of ``lang`` reuses; None: nothing (a part holds another
+    number of pages, so every later page number moves, or a changed part's earlier reading
+    is gone)."""
+    if last.pages.get(lang) != pages or lang not in last.entries:
+        return None
+    changed: set[str] = set()
+    for part, name in zip(parts, last.parts, strict=True):
+        if part.folder.name == name:
+            continue
+        before = earlier(name)
+        if before is None:
+            return None
+        now = part.languages[lang].words if lang in part.languages else {}
+        was = before.languages[lang].words if lang in before.languages else {}
+        changed.update(word for word in now.keys() | was.keys() if now.get(word) != was.get(word))
+    return _Reuse(last.entries[lang], changed)
 
 
 def _copy_scripts(parts: list[Part], out: Sink) -> None:
@@ -398,7 +451,9 @@ def _put(out: Sink, files: dict[str, bytes], level: int = 9) -> None:
         list(pool.map(lambda item: out.write(item[0], packed(item[1], level)), fresh.items()))
 
 
-def _merge_language(lang: str, holding: list[tuple[Path, Language]], out: Sink, version: str) -> tuple[str, int]:
+def _merge_language(
+    lang: str, holding: list[tuple[Path, Language]], out: Sink, version: str, reuse: _Reuse | None
+) -> tuple[str, int, dict[str, bytes]]:
     offsets, pages, total = [], [], 0
     names: set[str] = set()
     for folder, language in holding:
@@ -411,17 +466,18 @@ def _merge_language(lang: str, holding: list[tuple[Path, Language]], out: Sink, 
             names.add(name)
             _link(out, f"fragment/{name}.pf_fragment", path)
             pages.append([name, words])
-    chunks = _write_chunks(lang, _merged_words(holding, offsets), out)
+    entries = _merged_words(holding, offsets) if reuse is None else _updated_words(holding, offsets, reuse)
+    chunks = _write_chunks(lang, entries, out)
     filters = _write_filters(lang, holding, offsets, out)
     sorts = [[name, order] for name, order in sorted(_merged_sorts(holding, offsets).items())]
     meta = [version, pages, chunks, filters, sorts, holding[0][1].meta_fields]
     data = payload(meta)
     meta_hash = unique_name(lang, data, CHUNK_NAME_LENGTH, set())
     _put(out, {f"pagefind.{meta_hash}.pf_meta": data})
-    return meta_hash, total
+    return meta_hash, total, entries
 
 
-def _merged_words(holding: list[tuple[Path, Language]], offsets: list[int]) -> Iterator[tuple[str, bytes]]:
+def _merged_words(holding: list[tuple[Path, Language]], offsets: list[int]) -> dict[str, bytes]:
     """Every word of every part in order, with its postings joined, as an encoded index entry.
 
     Each word's data is gathered from the parts once, part by part (asking every part
@@ -431,7 +487,18 @@ def _merged_words(holding: list[tuple[Path, Language]], offsets: list[int]) -> I
     for number, (_, language) in enumerate(holding):
         for word, data in language.words.items():
             segments.setdefault(word, []).append((number, data))
-    return ((word, _entry(word, segments[word], offsets)) for word in sorted(segments))
+    return {word: _entry(word, segments[word], offsets) for word in sorted(segments)}
+
+
+def _updated_words(holding: list[tuple[Path, Language]], offsets: list[int], reuse: _Reuse) -> dict[str, bytes]:
+    """:func:`_merged_words` from the last merge's entries: those of the changed words made
+    again (a word no part holds now is left out), the others as they were."""
+    entries = {word: entry for word, entry in reuse.entries.items() if word not in reuse.changed}
+    for word in reuse.changed:
+        segments = [(n, language.words[word]) for n, (_, language) in enumerate(holding) if word in language.words]
+        if segments:
+            entries[word] = _entry(word, segments, offsets)
+    return dict(sorted(entries.items()))
 
 
 def _entry(word: str, segments: list[tuple[int, Word]], offsets: list[int]) -> bytes:
@@ -456,13 +523,13 @@ def _joined(segments: list[tuple[int, Postings]], offsets: list[int]) -> list[by
     return encoded
 
 
-def _write_chunks(lang: str, entries: Iterator[tuple[str, bytes]], out: Sink) -> list[list[str]]:
+def _write_chunks(lang: str, entries: dict[str, bytes], out: Sink) -> list[list[str]]:
     """Group the entries into chunks (see CHUNK_BYTES); returns the metadata's chunk list."""
     chunks: list[tuple[str, str, bytes]] = []  # first word, last word, encoded chunk
     words: list[str] = []
     encoded: list[bytes] = []
     size = 0
-    for word, data in entries:
+    for word, data in entries.items():
         if words and _ends_chunk(words[-1], size) and not word.startswith(words[-1]):
             # A chunk never ends on a word that begins the next one ("layan", "layanan"): the
             # browser, looking for a word by the shortened bounds, would open the wrong chunk.

@@ -47,6 +47,7 @@ PARTS = "pagefind-parts"  # folder of the cache that keeps each part's bundle, u
 READ = "part.pickle"  # in a kept part: the part as bundle.read_part read it
 MADE = "made.json"  # in a kept part: its patterns, Pagefind's version and what its whole bundle indexed
 WHOLE, AGAIN = "bundle", "again"  # a kept part's bundles: of all its pages; of those changed since
+MERGED = "merged.pickle"  # in the parts folder: what the last merge kept for the next (bundle.Merged)
 # A changed part is indexed whole again once this share of its pages changed since it last was;
 # until then Pagefind indexes only the changed pages, and the part is read from both bundles.
 AGAIN_SHARE = 0.25
@@ -144,11 +145,13 @@ def index(
         if len(parts) != len(plans):
             raise SearchIndexError("a part of the search index could not be read back from the cache")
         parts = _aligned(parts, site)
+        fields = bundle.fields_of(parts)
         try:
-            languages = bundle.merge(parts, out)
+            languages, merged = bundle.merge(parts, out, _tag(), _last_merge(folder), _earlier(folder, fields))
         except bundle.BundleError as error:
             raise SearchIndexError(f"the search index's parts could not be merged: {error}") from error
-        _forget_others(folder, {plan.fingerprint for plan in plans})
+        _keep_merge(folder, merged)
+        _forget_others(folder, {plan.fingerprint for plan in plans} | {MERGED})
     pages, in_languages = _count(sum(languages.values()), "page"), _count(len(languages), "language")
     whole = sum(1 for job in jobs if job.base is None)
     done = f"{_count(len(plans), 'part')}: {whole} indexed by Pagefind, {len(plans) - len(jobs)} unchanged"
@@ -215,9 +218,14 @@ def _pack(units: list[Group], size: int) -> list[Group]:
     return packed
 
 
+def _tag() -> str:
+    """The code and Pagefind that make the index: kept parts are pickles of the code's classes."""
+    return digest(metadata.version("pagefind-bin"), code_tag())
+
+
 def _plans(site: Path, profiles: dict[str, list[str]], part_size: int, made_from: dict[str, str]) -> list[PartPlan]:
     plans = []
-    tag = digest(metadata.version("pagefind-bin"), code_tag())  # the code: kept parts are pickles of its classes
+    tag = _tag()
     for patterns, slugs in partition(list(profiles), part_size):
         files = sorted(file for slug in slugs for file in profiles[slug])
         pages = tuple((rel, made_from.get(rel) or file_sha256(site / rel)) for rel in files)
@@ -500,6 +508,33 @@ def _load(kept: Path, name: str = READ) -> bundle.Part | None:
         return None
     part.folder = kept
     return part
+
+
+def _last_merge(folder: Path) -> bundle.Merged | None:
+    """What the last merge kept for this one (None when nothing, or it cannot be read)."""
+    try:
+        merged = pickle.loads((folder / MERGED).read_bytes())
+    except Exception:  # a missing file, or whatever unpickling a damaged one raises
+        return None
+    return merged if isinstance(merged, bundle.Merged) else None
+
+
+def _earlier(folder: Path, fields: dict[str, list[str]]) -> bundle.Earlier:
+    """A part of the last merge as it was read for it: for ``fields`` (else None, as for a
+    part gone from the cache)."""
+
+    def earlier(name: str) -> bundle.Part | None:
+        part = _load(folder / name)
+        return part if part is not None and bundle.aligned(part, fields) else None
+
+    return earlier
+
+
+def _keep_merge(folder: Path, merged: bundle.Merged) -> None:
+    """Keep what the next merge may reuse (written whole, then renamed: never half)."""
+    partial = folder / f"{MERGED}.partial"
+    partial.write_bytes(pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+    partial.replace(folder / MERGED)
 
 
 def _forget_others(folder: Path, wanted: set[str]) -> None:

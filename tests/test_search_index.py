@@ -12,6 +12,7 @@ import fnmatch
 import json
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import cbor2
@@ -19,7 +20,7 @@ import pytest
 
 from katalog import bundle, search
 
-from .helpers import MINIMAL, SHIPPED, make_site, run, tree
+from .helpers import MINIMAL, SHIPPED, make_site, replace_in, run, tree
 from .pagefind_index import chunk_for, pagefind_at_once, read_index, sort_values
 
 
@@ -192,6 +193,11 @@ def test_a_bundle_from_another_pagefind_version_is_refused(tmp_path: Path) -> No
 # --- a change re-indexes only its part ----------------------------------------------------------
 
 
+def kept_parts(cache: Path) -> list[Path]:
+    """The folders of the parts the cache keeps (beside them: what the last merge kept)."""
+    return sorted(path for path in (cache / search.PARTS).iterdir() if path.is_dir())
+
+
 def append(profile: Path, text: str) -> None:
     profile.write_text(profile.read_text("utf-8") + f"\n{text}\n", "utf-8")
 
@@ -209,12 +215,47 @@ def test_an_edited_profile_is_indexed_again_alone_until_much_of_its_part_changed
         fresh = tmp_path / f"fresh-{word}"
         build(content, fresh, "--search-part-size", "4", "--no-cache")
         assert tree(out) == tree(fresh)  # the same bytes as indexing every part whole
-        assert len(list((cache / search.PARTS).iterdir())) == 4  # the replaced part's index was dropped
+        assert len(kept_parts(cache)) == 4  # the replaced part's index was dropped
 
     alone = "in 4 parts: 0 indexed by Pagefind, 3 unchanged, 1 updated: Pagefind indexed 1 page again"
     edit("cek-dan-sadari", "zorbanasi", alone)
     edit("cek-dan-sadari", "qualtermo", alone)  # still one page changed since the part was indexed whole
     edit("gancang-aron", "vistrelin", "in 4 parts: 1 indexed by Pagefind, 3 unchanged")  # two of four
+
+
+def test_a_merge_joins_again_only_the_words_whose_postings_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The others' entries are the last merge's, until a part holds another number of pages."""
+    content, out, cache = make_site(tmp_path, base=SHIPPED), tmp_path / "public", tmp_path / "cache"
+    part = ("--search-part-size", "4", "--cache", str(cache))
+    build(content, out, *part)
+    joined: list[str] = []
+    real = bundle._entry
+    monkeypatch.setattr(bundle, "_entry", lambda word, *rest: joined.append(word) or real(word, *rest))
+
+    def joined_by(change: Callable[[], None]) -> list[str]:
+        joined.clear()
+        change()
+        build(content, out, *part)
+        words = sorted(joined)
+        fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+        build(content, fresh, "--search-part-size", "4", "--no-cache")
+        assert tree(out) == tree(fresh)
+        return words
+
+    words = len(read_index(out / "pagefind")["id"].words)
+    edited = joined_by(lambda: append(content / "innovations/cek-dan-sadari.md", "Kalimat zorbanasi."))
+    assert "zorbanasi" in edited
+    assert 0 < len(edited) < words / 10  # the page's words after the new sentence moved
+    removed = joined_by(lambda: replace_in(content / "innovations/cek-dan-sadari.md", "Kalimat zorbanasi.", ""))
+    assert 0 < len(removed) < words / 10 and "zorbanasi" not in read_index(out / "pagefind")["id"].words
+    new = (content / "innovations/toss-klungkung.md").read_text("utf-8").replace("TOSS", "Tugas Zorbanasi", 1)
+    added = joined_by(lambda: (content / "innovations/tugas-zorbanasi.md").write_text(new, "utf-8"))
+    assert len(added) == len(read_index(out / "pagefind")["id"].words)  # every later page moved: all joined
+    monkeypatch.setattr(search, "_tag", lambda: "another version of the generator")
+    again = joined_by(lambda: append(content / "innovations/cek-dan-sadari.md", "Kalimat lain."))
+    assert len(again) == len(read_index(out / "pagefind")["id"].words)  # its entries may be made otherwise
 
 
 def test_a_new_profile_is_indexed_alone_into_its_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -259,7 +300,7 @@ def test_a_part_whose_kept_reading_is_damaged_is_read_again_from_its_bundle(tmp_
     content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
     build(content, out, "--cache", str(cache), "--search-part-size", "1")
     shutil.rmtree(out)  # so that the build does not find "nothing changed"
-    (next((cache / search.PARTS).iterdir()) / search.READ).write_bytes(b"not a part")
+    (kept_parts(cache)[0] / search.READ).write_bytes(b"not a part")
     summary = build(content, out, "--cache", str(cache), "--search-part-size", "1")
     assert "0 indexed by Pagefind, 1 unchanged, 1 updated: Pagefind indexed 0 pages again" in summary
     build(content, tmp_path / "fresh", "--no-cache")
@@ -271,7 +312,7 @@ def test_a_part_whose_kept_bundle_is_damaged_is_indexed_whole(tmp_path: Path, da
     content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
     build(content, out, "--cache", str(cache), "--search-part-size", "1")
     shutil.rmtree(out)  # so that the build does not find "nothing changed"
-    kept = sorted((cache / search.PARTS).iterdir())[0]
+    kept = kept_parts(cache)[0]
     (kept / search.READ).write_bytes(b"not a part")  # so that the part is read again from its bundle
     chunk = next((kept / search.WHOLE / "index").iterdir())
     if damage == "chunk":
@@ -290,7 +331,7 @@ def test_parts_read_at_once_whose_kept_bundles_are_damaged_are_indexed_whole(tmp
     content, out, cache = make_site(tmp_path), tmp_path / "public", tmp_path / "cache"
     build(content, out, "--cache", str(cache), "--search-part-size", "1")
     shutil.rmtree(out)
-    for kept in (cache / search.PARTS).iterdir():  # each part is read again, by a worker of two
+    for kept in kept_parts(cache):  # each part is read again, by a worker of two
         (kept / search.READ).write_bytes(b"not a part")
         next((kept / search.WHOLE / "index").iterdir()).write_bytes(b"not gzip")
     summary = build(content, out, "--cache", str(cache), "--search-part-size", "1", "--jobs", "2")
