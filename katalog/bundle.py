@@ -71,21 +71,14 @@ class BundleError(Exception):
     """A part's bundle is not what this module can merge; the message says what."""
 
 
-class Postings(NamedTuple):
-    """One word's postings in one part, as bytes ready to be joined to other parts'."""
-
-    first: int  # the page of the first posting
-    last: int  # the page of the last posting
-    number: int  # of postings
-    first_rest: bytes  # the first posting's locations and meta locations, encoded
-    others: bytes  # every posting after the first, encoded, page numbers relative
-
-
-class Word(NamedTuple):
-    """A word's postings in one part, and those of the forms it was written in."""
-
-    postings: Postings | None
-    variants: dict[str, Postings]
+# One word's postings in one part, as bytes ready to be joined to other parts': (the page of
+# the first posting, the page of the last, how many there are, the first posting's locations and
+# meta locations encoded, every posting after the first encoded with its page relative). And a
+# word in one part: (its postings, those of each form it was written in). Plain tuples, not named
+# ones: every build reads back 75 parts of thousands of words at 30,000 profiles, and a named tuple
+# costs a Python call each to read (1.0 s, against 0.36 s plain).
+Postings = tuple[int, int, int, bytes, bytes]
+Word = tuple[Postings | None, dict[str, Postings]]
 
 
 @dataclass
@@ -185,9 +178,7 @@ def _read_language(
         wasm=found[0][2],
         pages=pages,
         sources=sources,
-        words={
-            word: Word(_encoded(main), _encoded_variants(variants)) for word, (main, variants) in sorted(words.items())
-        },
+        words={word: (_encoded(main), _encoded_variants(variants)) for word, (main, variants) in sorted(words.items())},
         filters={name: {value: sorted(listed) for value, listed in values.items()} for name, values in filters.items()},
         sorts=_sorts(held, numbers, sort_values),
         sort_values=sort_values,
@@ -298,7 +289,7 @@ def _encoded(postings: list[_Posting]) -> Postings | None:
     postings.sort(key=itemgetter(0))
     others = [_POSTING + _integer(page - before) + rest for (before, _), (page, rest) in pairwise(postings)]
     first, last = postings[0], postings[-1]
-    return Postings(first=first[0], last=last[0], number=len(postings), first_rest=first[1], others=b"".join(others))
+    return (first[0], last[0], len(postings), first[1], b"".join(others))
 
 
 SORT_ATTRIBUTE = re.compile(r'data-pagefind-sort="([^":]+):([^"]*)"')
@@ -502,11 +493,11 @@ def _updated_words(holding: list[tuple[Path, Language]], offsets: list[int], reu
 
 
 def _entry(word: str, segments: list[tuple[int, Word]], offsets: list[int]) -> bytes:
-    main = [(number, data.postings) for number, data in segments if data.postings]
-    variants = sorted({variant for _, data in segments for variant in data.variants})
+    main = [(number, postings) for number, (postings, _) in segments if postings]
+    variants = sorted({variant for _, (_, forms) in segments for variant in forms})
     encoded = [head(4, 3), cbor2.dumps(word), *_joined(main, offsets), head(4, len(variants))]
     for variant in variants:
-        joined = [(number, data.variants[variant]) for number, data in segments if variant in data.variants]
+        joined = [(number, forms[variant]) for number, (_, forms) in segments if variant in forms]
         encoded += [head(4, 2), cbor2.dumps(variant), *_joined(joined, offsets)]
     return b"".join(encoded)
 
@@ -514,12 +505,11 @@ def _entry(word: str, segments: list[tuple[int, Word]], offsets: list[int]) -> b
 def _joined(segments: list[tuple[int, Postings]], offsets: list[int]) -> list[bytes]:
     """Postings of several parts as one encoded array: each part's first page made relative
     to the page before it, in the part before."""
-    encoded = [head(4, sum(data.number for _, data in segments))]
+    encoded = [head(4, sum(number for _, (_, _, number, _, _) in segments))]
     before = 0
-    for number, data in segments:
-        first = offsets[number] + data.first
-        encoded += [head(4, 3), head(0, first - before), data.first_rest, data.others]
-        before = offsets[number] + data.last
+    for part, (first, last, _, first_rest, others) in segments:
+        encoded += [head(4, 3), head(0, offsets[part] + first - before), first_rest, others]
+        before = offsets[part] + last
     return encoded
 
 
