@@ -88,6 +88,7 @@ class Language:
     wasm: str
     pages: list[tuple[str, int]]  # (fragment name: a hash of its bytes, word count)
     sources: list[str]  # each page's fragment file as Pagefind named it
+    sizes: list[int]  # each page's fragment file's size (a kept file of the same name must have it)
     words: dict[str, Word]
     filters: dict[str, dict[str, list[int]]]
     sorts: dict[str, list[int]]  # Pagefind's order of the part's pages
@@ -168,16 +169,18 @@ def _read_language(
                 if kept:
                     filters.setdefault(str(name), {}).setdefault(str(value), []).extend(kept)
     sort_values = [_sort_values(site, url) for url in urls]
-    pages, sources = [], []
+    pages, sources, sizes = [], [], []
     for url in urls:
         number, page = winner[url]
         one = held[number]
         pages.append((unique_name(lang, one.fragments[page], NAME_LENGTH, set()), int(one.meta[META_PAGES][page][1])))
         sources.append(f"{one.name}/fragment/{one.meta[META_PAGES][page][0]}.pf_fragment")
+        sizes.append(len(one.fragments[page]))
     return Language(
         wasm=found[0][2],
         pages=pages,
         sources=sources,
+        sizes=sizes,
         words={word: (_encoded(main), _encoded_variants(variants)) for word, (main, variants) in sorted(words.items())},
         filters={name: {value: sorted(listed) for value, listed in values.items()} for name, values in filters.items()},
         sorts=_sorts(held, numbers, sort_values),
@@ -412,9 +415,9 @@ class Sink(Protocol):
     """Where a merged bundle is written, by paths relative to its folder, beside the
     earlier bundle (the live site's), whose files of the same name it may keep."""
 
-    def keep(self, rel: str, like: str | None = None) -> bool:
-        """Keep the earlier bundle's file at ``rel`` (only if it is as large as the file
-        ``like``, when given); False when it has none."""
+    def keep(self, rel: str, size: int | None = None) -> bool:
+        """Keep the earlier bundle's file at ``rel`` (only if it has ``size`` bytes, when
+        given); False when it has none."""
 
     def link(self, rel: str, source: str) -> None:
         """The file ``source`` at ``rel`` (a hard link where the file system has them)."""
@@ -423,9 +426,9 @@ class Sink(Protocol):
         """``data`` at ``rel``."""
 
 
-def _link(out: Sink, rel: str, source: str) -> None:
-    """The file ``source`` at ``rel``, or the earlier bundle's file of that name and size."""
-    if not out.keep(rel, like=source):
+def _link(out: Sink, rel: str, source: str, size: int) -> None:
+    """The file ``source`` (of ``size`` bytes) at ``rel``, or the earlier bundle's file of that name and size."""
+    if not out.keep(rel, size):
         out.link(rel, source)
 
 
@@ -450,12 +453,12 @@ def _merge_language(
     for folder, language in holding:
         offsets.append(total)
         total += len(language.pages)
-        for (named, words), source in zip(language.pages, language.sources, strict=True):
+        for (named, words), source, size in zip(language.pages, language.sources, language.sizes, strict=True):
             path = f"{folder}/{source}"
             # Two fragments whose hashes begin alike: the second gets a longer one, still by its bytes.
             name = named if named not in names else unique_name(lang, Path(path).read_bytes(), NAME_LENGTH + 1, names)
             names.add(name)
-            _link(out, f"fragment/{name}.pf_fragment", path)
+            _link(out, f"fragment/{name}.pf_fragment", path, size)
             pages.append([name, words])
     entries = _merged_words(holding, offsets) if reuse is None else _updated_words(holding, offsets, reuse)
     chunks = _write_chunks(lang, entries, out)

@@ -150,10 +150,8 @@ class Subfolder:
     def written(self) -> int:
         return len(self.fresh)
 
-    def keep(self, rel: str, like: str | None = None) -> bool:
-        if self.staging.previous is None:
-            return False
-        return self.staging.keep(self.prefix + rel, os.stat(like).st_size if like else None)  # noqa: PTH116
+    def keep(self, rel: str, size: int | None = None) -> bool:
+        return self.staging.keep(self.prefix + rel, size)
 
     def link(self, rel: str, source: str) -> None:
         self.staging.link(self.prefix + rel, source)

@@ -171,7 +171,8 @@ def test_sorts_compare_numbers_as_numbers_and_refuse_a_part_sorted_otherwise() -
     def part(values: list[str], order: list[int]) -> tuple[Path, bundle.Language]:
         pages = [(f"id_{n}", 1) for n in range(len(values))]
         sources = [name for name, _ in pages]
-        language = bundle.Language("id", pages, sources, {}, {}, {"n": order}, [{"n": v} for v in values], [])
+        sizes, sort_values = [1] * len(pages), [{"n": v} for v in values]
+        language = bundle.Language("id", pages, sources, sizes, {}, {}, {"n": order}, sort_values, [])
         return Path(), language
 
     merged = bundle._merged_sorts([part(["9", "100"], [0, 1]), part(["10"], [0])], [0, 2])
