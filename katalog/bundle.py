@@ -322,6 +322,14 @@ def aligned(part: Part, fields: dict[str, list[str]]) -> bool:
     return all(language.meta_fields == fields[lang] for lang, language in part.languages.items())
 
 
+class Chunk(NamedTuple):
+    """An index chunk a merge wrote: its file's name, its words, and the size of each one's entry."""
+
+    name: str
+    words: tuple[str, ...]
+    sizes: tuple[int, ...]
+
+
 @dataclass
 class Merged:
     """A merge's words, kept for the next merge to reuse (see :func:`merge`)."""
@@ -330,7 +338,7 @@ class Merged:
     parts: tuple[str, ...]  # the parts merged, in order, each by the name of its folder
     fields: dict[str, list[str]]  # by language, the meta fields they were read for
     pages: dict[str, tuple[int, ...]]  # by language, each part's page count
-    entries: dict[str, dict[str, bytes]]  # by language, each word's encoded entry, in word order
+    chunks: dict[str, list[Chunk]]  # by language, the index chunks it wrote
 
 
 Earlier = Callable[[str], "Part | None"]  # a part of the last merge, by its folder's name (None: gone)
@@ -344,11 +352,12 @@ def merge(
 
     A file the earlier bundle (see :class:`Sink`) has under the same name is kept,
     not made again: every file is named by its bytes. ``last``: the last merge, made
-    by the same ``made_by``; a word's entry joins its postings in every part (0.7 s
-    for the 31,500 words of 30,000 profiles), so when the parts hold as many pages as
-    they did, only the words of the parts that changed whose postings changed are
-    joined again (``earlier`` gives those parts as they were), and the others' entries
-    are taken as they were.
+    by the same ``made_by``, whose chunks ``out`` holds as its earlier bundle. A word's
+    entry joins its postings in every part (0.9 s for the 31,500 words of 30,000
+    profiles), so when the parts hold as many pages as they did, only the words whose
+    postings changed in the parts that changed are joined again (``earlier`` gives those
+    parts as they were); a chunk of none of them is the earlier bundle's file, and the
+    other entries of a chunk made anew are read from the earlier bundle's chunks.
     """
     if not parts:
         raise BundleError("no part to merge")
@@ -367,7 +376,7 @@ def merge(
         holding = [(part.folder, part.languages[lang]) for part in parts if lang in part.languages]
         merged.pages[lang] = tuple(len(part.languages[lang].pages) if lang in part.languages else 0 for part in parts)
         reuse = _reusable(lang, parts, merged.pages[lang], last, earlier) if same and last and earlier else None
-        meta_hash, pages, merged.entries[lang] = _merge_language(lang, holding, out, parts[0].version, reuse)
+        meta_hash, pages, merged.chunks[lang] = _merge_language(lang, holding, out, parts[0].version, reuse)
         entry_languages[lang] = {"hash": meta_hash, "wasm": holding[0][1].wasm, "page_count": pages}
     entry = {"version": parts[0].version, "languages": entry_languages,
              "include_characters": parts[0].include_characters}  # fmt: skip
@@ -376,9 +385,9 @@ def merge(
 
 
 class _Reuse(NamedTuple):
-    """The last merge's entries of a language, and the words whose entries are made again."""
+    """The last merge's chunks of a language, and the words whose entries are made again."""
 
-    entries: dict[str, bytes]
+    chunks: list[Chunk]
     changed: set[str]
 
 
@@ -386,7 +395,7 @@ def _reusable(lang: str, parts: list[Part], pages: tuple[int, ...], last: Merged
     """What of ``last`` this merge of ``lang`` reuses; None: nothing (a part holds another
     number of pages, so every later page number moves, or a changed part's earlier reading
     is gone)."""
-    if last.pages.get(lang) != pages or lang not in last.entries:
+    if last.pages.get(lang) != pages or lang not in last.chunks:
         return None
     changed: set[str] = set()
     for part, name in zip(parts, last.parts, strict=True):
@@ -398,7 +407,7 @@ def _reusable(lang: str, parts: list[Part], pages: tuple[int, ...], last: Merged
         now = part.languages[lang].words if lang in part.languages else {}
         was = before.languages[lang].words if lang in before.languages else {}
         changed.update(word for word in now.keys() | was.keys() if now.get(word) != was.get(word))
-    return _Reuse(last.entries[lang], changed)
+    return _Reuse(last.chunks[lang], changed)
 
 
 def _copy_scripts(parts: list[Part], out: Sink) -> None:
@@ -425,6 +434,9 @@ class Sink(Protocol):
     def write(self, rel: str, data: bytes) -> None:
         """``data`` at ``rel``."""
 
+    def earlier(self, rel: str) -> Path | None:
+        """The earlier bundle's file at ``rel``; None when it has none."""
+
 
 def _link(out: Sink, rel: str, source: str, size: int) -> None:
     """The file ``source`` (of ``size`` bytes) at ``rel``, or the earlier bundle's file of that name and size."""
@@ -447,7 +459,7 @@ def _put(out: Sink, files: dict[str, bytes], level: int = 9) -> None:
 
 def _merge_language(
     lang: str, holding: list[tuple[Path, Language]], out: Sink, version: str, reuse: _Reuse | None
-) -> tuple[str, int, dict[str, bytes]]:
+) -> tuple[str, int, list[Chunk]]:
     offsets, pages, total = [], [], 0
     names: set[str] = set()
     for folder, language in holding:
@@ -460,15 +472,19 @@ def _merge_language(
             names.add(name)
             _link(out, f"fragment/{name}.pf_fragment", path, size)
             pages.append([name, words])
-    entries = _merged_words(holding, offsets) if reuse is None else _updated_words(holding, offsets, reuse)
-    chunks = _write_chunks(lang, entries, out)
+    made = _rechunked(holding, offsets, reuse, out) if reuse else None
+    grouped = _named(lang, made) if made else None
+    if grouped is None:
+        grouped = _named(lang, _grouped(_merged_words(holding, offsets)))
+    assert grouped is not None  # every chunk is made anew, so each is named by its bytes
+    chunks, kept = _write_chunks(grouped, out)
     filters = _write_filters(lang, holding, offsets, out)
     sorts = [[name, order] for name, order in sorted(_merged_sorts(holding, offsets).items())]
     meta = [version, pages, chunks, filters, sorts, holding[0][1].meta_fields]
     data = payload(meta)
     meta_hash = unique_name(lang, data, CHUNK_NAME_LENGTH, set())
     _put(out, {f"pagefind.{meta_hash}.pf_meta": data})
-    return meta_hash, total, entries
+    return meta_hash, total, kept
 
 
 def _merged_words(holding: list[tuple[Path, Language]], offsets: list[int]) -> dict[str, bytes]:
@@ -484,15 +500,68 @@ def _merged_words(holding: list[tuple[Path, Language]], offsets: list[int]) -> d
     return {word: _entry(word, segments[word], offsets) for word in sorted(segments)}
 
 
-def _updated_words(holding: list[tuple[Path, Language]], offsets: list[int], reuse: _Reuse) -> dict[str, bytes]:
-    """:func:`_merged_words` from the last merge's entries: those of the changed words made
-    again (a word no part holds now is left out), the others as they were."""
-    entries = {word: entry for word, entry in reuse.entries.items() if word not in reuse.changed}
+_Made = tuple[tuple[str, ...], tuple[int, ...], "bytes | str"]  # words, entry sizes, the chunk or a kept one's name
+
+
+def _rechunked(
+    holding: list[tuple[Path, Language]], offsets: list[int], reuse: _Reuse, out: Sink
+) -> list[_Made] | None:
+    """The chunks, from the last merge's: the changed words' entries made again (a word no
+    part holds now is left out), a chunk of none of them kept by name; None when an entry
+    of an earlier chunk is needed and cannot be read (its file is gone or not as written)."""
+    fresh = {}
     for word in reuse.changed:
         segments = [(n, language.words[word]) for n, (_, language) in enumerate(holding) if word in language.words]
         if segments:
-            entries[word] = _entry(word, segments, offsets)
-    return dict(sorted(entries.items()))
+            fresh[word] = _entry(word, segments, offsets)
+    kept = [(word, size) for chunk in reuse.chunks for word, size in zip(chunk.words, chunk.sizes, strict=True)]
+    words = sorted([item for item in kept if item[0] not in reuse.changed] + [(w, len(e)) for w, e in fresh.items()])
+    before = {chunk.words: chunk for chunk in reuse.chunks}
+    entries = _EarlierEntries(reuse.chunks, out)
+    made: list[_Made] = []
+    for positions in _ranges([size for _, size in words], [word for word, _ in words]):
+        names, sizes = tuple(words[i][0] for i in positions), tuple(words[i][1] for i in positions)
+        same = before.get(names)
+        if same is not None and reuse.changed.isdisjoint(names) and out.earlier(_index_file(same.name)):
+            made.append((names, sizes, same.name))
+            continue
+        found = [fresh[word] if word in fresh else entries.get(word) for word in names]
+        if any(entry is None for entry in found):
+            return None
+        made.append((names, sizes, _chunk([entry for entry in found if entry is not None])))
+    return made
+
+
+class _EarlierEntries:
+    """Entries of the earlier bundle's chunks, each chunk read when one of its entries is asked for."""
+
+    def __init__(self, chunks: list[Chunk], out: Sink) -> None:
+        self.out = out
+        self.place: dict[str, tuple[Chunk, int, int]] = {}  # word → its chunk, and where its entry is in it
+        self.read: dict[str, bytes | None] = {}  # a chunk's entries, by its name
+        for chunk in chunks:
+            start = 0
+            for word, size in zip(chunk.words, chunk.sizes, strict=True):
+                self.place[word] = (chunk, start, size)
+                start += size
+
+    def get(self, word: str) -> bytes | None:
+        chunk, start, size = self.place[word]
+        if chunk.name not in self.read:
+            self.read[chunk.name] = self._entries(chunk)
+        data = self.read[chunk.name]
+        return None if data is None else data[start : start + size]
+
+    def _entries(self, chunk: Chunk) -> bytes | None:
+        path = self.out.earlier(_index_file(chunk.name))
+        try:
+            data = read_raw(path) if path else None
+        except (OSError, EOFError, zlib.error, BundleError):  # gzip's errors: OSError, EOFError, zlib.error
+            return None
+        heads = head(4, 1) + head(4, len(chunk.words))
+        if data is None or not data.startswith(heads) or len(data) != len(heads) + sum(chunk.sizes):
+            return None
+        return data[len(heads) :]
 
 
 def _entry(word: str, segments: list[tuple[int, Word]], offsets: list[int]) -> bytes:
@@ -516,34 +585,67 @@ def _joined(segments: list[tuple[int, Postings]], offsets: list[int]) -> list[by
     return encoded
 
 
-def _write_chunks(lang: str, entries: dict[str, bytes], out: Sink) -> list[list[str]]:
-    """Group the entries into chunks (see CHUNK_BYTES); returns the metadata's chunk list."""
-    chunks: list[tuple[str, str, bytes]] = []  # first word, last word, encoded chunk
-    words: list[str] = []
-    encoded: list[bytes] = []
-    size = 0
-    for word, data in entries.items():
-        if words and _ends_chunk(words[-1], size) and not word.startswith(words[-1]):
+def _grouped(entries: dict[str, bytes]) -> list[_Made]:
+    """The entries, in word order, grouped into chunks (see CHUNK_BYTES)."""
+    words, data = list(entries), list(entries.values())
+    made: list[_Made] = []
+    for positions in _ranges([len(entry) for entry in data], words):
+        part = slice(positions.start, positions.stop)
+        made.append((tuple(words[part]), tuple(len(entry) for entry in data[part]), _chunk(data[part])))
+    return made
+
+
+def _ranges(sizes: list[int], words: list[str]) -> list[range]:
+    """Where each chunk of ``words`` (whose entries have ``sizes``) begins and ends."""
+    ranges, start, size = [], 0, 0
+    for position, word in enumerate(words):
+        last = words[position - 1]
+        if position > start and _ends_chunk(last, size) and not word.startswith(last):
             # A chunk never ends on a word that begins the next one ("layan", "layanan"): the
             # browser, looking for a word by the shortened bounds, would open the wrong chunk.
-            chunks.append((words[0], words[-1], _chunk(encoded)))
-            words, encoded, size = [], [], 0
-        words.append(word)
-        encoded.append(data)
-        size += len(data)
-    if words:
-        chunks.append((words[0], words[-1], _chunk(encoded)))
-    listed: list[list[str]] = []
+            ranges.append(range(start, position))
+            start, size = position, 0
+        size += sizes[position]
+    return [*ranges, range(start, len(words))] if words else ranges
+
+
+_Named = tuple[tuple[str, ...], tuple[int, ...], str, "bytes | None"]  # words, sizes, name, bytes (None: kept)
+
+
+def _named(lang: str, made: list[_Made]) -> list[_Named] | None:
+    """Each chunk's name, by its bytes, longer where the name is taken (as the full merge
+    names them: None when a kept chunk's name would not be the one it gets now)."""
     names: set[str] = set()
-    written: dict[str, bytes] = {}
-    for number, (first, last, data) in enumerate(chunks):
-        name = unique_name(lang, data, CHUNK_NAME_LENGTH, names)
+    named: list[_Named] = []
+    for words, sizes, chunk in made:
+        if isinstance(chunk, bytes):
+            name, data = unique_name(lang, chunk, CHUNK_NAME_LENGTH, names), chunk
+        elif chunk in names or len(chunk) != len(lang) + 1 + CHUNK_NAME_LENGTH:
+            return None
+        else:
+            name, data = chunk, None
         names.add(name)
-        written[f"index/{name}.pf_index"] = data
-        following = chunks[number + 1][0] if number + 1 < len(chunks) else None
-        listed.append([*_bounds(first, last, listed[-1][1] if listed else None, following), name])
+        named.append((words, sizes, name, data))
+    return named
+
+
+def _write_chunks(named: list[_Named], out: Sink) -> tuple[list[list[str]], list[Chunk]]:
+    """Write the chunks made anew, keep the others; returns the metadata's chunk list, and the chunks."""
+    listed: list[list[str]] = []
+    written: dict[str, bytes] = {}
+    for number, (words, _, name, data) in enumerate(named):
+        if data is None:
+            out.keep(_index_file(name))  # there, as _rechunked found
+        else:
+            written[_index_file(name)] = data
+        following = named[number + 1][0][0] if number + 1 < len(named) else None
+        listed.append([*_bounds(words[0], words[-1], listed[-1][1] if listed else None, following), name])
     _put(out, written, 6)  # most of the bytes: 9 takes 3 times as long for 1 %
-    return listed
+    return listed, [Chunk(name, words, sizes) for words, sizes, name, _ in named]
+
+
+def _index_file(name: str) -> str:
+    return f"index/{name}.pf_index"
 
 
 def _ends_chunk(word: str, size: int) -> bool:

@@ -161,6 +161,11 @@ class Subfolder:
         if self.staging.write(self.prefix + rel, data):
             self.fresh.append(rel)
 
+    def earlier(self, rel: str) -> Path | None:
+        previous = self.staging.previous
+        path = previous / self.prefix / _inside(rel) if previous else None
+        return path if path and path.is_file() else None
+
 
 def staging_path(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.staging"

@@ -227,16 +227,25 @@ def test_an_edited_profile_is_indexed_again_alone_until_much_of_its_part_changed
 def test_a_merge_joins_again_only_the_words_whose_postings_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The others' entries are the last merge's, until a part holds another number of pages."""
+    """The others' entries are the last merge's, until a part holds another number of pages;
+    a chunk without a changed word is the live index's file, and one with a changed word takes
+    the other entries from the live index's chunks (chunks made small: there are many)."""
+    monkeypatch.setattr(bundle, "CHUNK_BYTES", 400)
     content, out, cache = make_site(tmp_path, base=SHIPPED), tmp_path / "public", tmp_path / "cache"
     part = ("--search-part-size", "4", "--cache", str(cache))
     build(content, out, *part)
     joined: list[str] = []
     real = bundle._entry
     monkeypatch.setattr(bundle, "_entry", lambda word, *rest: joined.append(word) or real(word, *rest))
+    opened: list[str] = []
+    entries = bundle._EarlierEntries._entries
+    monkeypatch.setattr(
+        bundle._EarlierEntries, "_entries", lambda self, chunk: opened.append(chunk.name) or entries(self, chunk)
+    )
 
     def joined_by(change: Callable[[], None]) -> list[str]:
         joined.clear()
+        opened.clear()
         change()
         build(content, out, *part)
         words = sorted(joined)
@@ -245,18 +254,29 @@ def test_a_merge_joins_again_only_the_words_whose_postings_changed(
         assert tree(out) == tree(fresh)
         return words
 
-    words = len(read_index(out / "pagefind")["id"].words)
+    def words() -> int:
+        return len(read_index(out / "pagefind")["id"].words)
+
+    chunks = len(list((out / "pagefind/index").iterdir()))
     edited = joined_by(lambda: append(content / "innovations/cek-dan-sadari.md", "Kalimat zorbanasi."))
     assert "zorbanasi" in edited
-    assert 0 < len(edited) < words / 10  # the page's words after the new sentence moved
-    removed = joined_by(lambda: replace_in(content / "innovations/cek-dan-sadari.md", "Kalimat zorbanasi.", ""))
-    assert 0 < len(removed) < words / 10 and "zorbanasi" not in read_index(out / "pagefind")["id"].words
+    assert 0 < len(edited) < words() / 10  # the page's words after the new sentence moved
+    renamed = joined_by(lambda: replace_in(content / "innovations/cek-dan-sadari.md", "zorbanasi", "qualtermo"))
+    assert renamed == ["qualtermo"]  # zorbanasi is gone, and no other word moved
+    assert 1 <= len(opened) <= 2 and chunks > 40  # the chunks that held zorbanasi and will hold qualtermo
+    removed = joined_by(lambda: replace_in(content / "innovations/cek-dan-sadari.md", "Kalimat qualtermo.", ""))
+    assert 0 < len(removed) < words() / 10 and "zorbanasi" not in read_index(out / "pagefind")["id"].words
+    for chunk in (out / "pagefind/index").iterdir():  # the live index's chunks are gone: every word joined
+        chunk.unlink()
+    lost = joined_by(lambda: append(content / "innovations/cek-dan-sadari.md", "Kalimat vistrelin."))
+    every = sum(len(index.words) for index in read_index(out / "pagefind").values())  # both languages
+    assert every < len(lost) < every + words() / 10  # the changed words first, before a chunk was found gone
     new = (content / "innovations/toss-klungkung.md").read_text("utf-8").replace("TOSS", "Tugas Zorbanasi", 1)
     added = joined_by(lambda: (content / "innovations/tugas-zorbanasi.md").write_text(new, "utf-8"))
-    assert len(added) == len(read_index(out / "pagefind")["id"].words)  # every later page moved: all joined
+    assert len(added) == words()  # every later page moved: all joined
     monkeypatch.setattr(search, "_tag", lambda: "another version of the generator")
     again = joined_by(lambda: append(content / "innovations/cek-dan-sadari.md", "Kalimat lain."))
-    assert len(again) == len(read_index(out / "pagefind")["id"].words)  # its entries may be made otherwise
+    assert len(again) == words()  # its entries may be made otherwise
 
 
 def test_a_new_profile_is_indexed_alone_into_its_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
