@@ -332,9 +332,9 @@ class Chunk(NamedTuple):
 
 @dataclass
 class Merged:
-    """A merge's words, kept for the next merge to reuse (see :func:`merge`)."""
+    """What a merge wrote, noted for the next merge to reuse (see :func:`merge`)."""
 
-    made_by: str  # the code and Pagefind that made it: entries of another version are not reused
+    made_by: str  # the code and Pagefind that made it: chunks of another version are not reused
     parts: tuple[str, ...]  # the parts merged, in order, each by the name of its folder
     fields: dict[str, list[str]]  # by language, the meta fields they were read for
     pages: dict[str, tuple[int, ...]]  # by language, each part's page count
@@ -352,7 +352,8 @@ def merge(
 
     A file the earlier bundle (see :class:`Sink`) has under the same name is kept,
     not made again: every file is named by its bytes. ``last``: the last merge, made
-    by the same ``made_by``, whose chunks ``out`` holds as its earlier bundle. A word's
+    by the same ``made_by``; its chunks are found in the earlier bundle by name (a hash of
+    their bytes, so whichever build wrote a file of that name wrote those bytes). A word's
     entry joins its postings in every part (0.9 s for the 31,500 words of 30,000
     profiles), so when the parts hold as many pages as they did, only the words whose
     postings changed in the parts that changed are joined again (``earlier`` gives those
