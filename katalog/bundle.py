@@ -395,7 +395,7 @@ class _Reuse(NamedTuple):
 def _reusable(lang: str, parts: list[Part], pages: tuple[int, ...], last: Merged, earlier: Earlier) -> _Reuse | None:
     """What of ``last`` this merge of ``lang`` reuses; None: nothing (a part holds another
     number of pages, so every later page number moves, or a changed part's earlier reading
-    is gone)."""
+    is gone or was read for other meta fields)."""
     if last.pages.get(lang) != pages or lang not in last.chunks:
         return None
     changed: set[str] = set()
@@ -403,7 +403,7 @@ def _reusable(lang: str, parts: list[Part], pages: tuple[int, ...], last: Merged
         if part.folder.name == name:
             continue
         before = earlier(name)
-        if before is None:
+        if before is None or not aligned(before, last.fields):  # read otherwise than for the last merge
             return None
         now = part.languages[lang].words if lang in part.languages else {}
         was = before.languages[lang].words if lang in before.languages else {}
@@ -636,7 +636,8 @@ def _write_chunks(named: list[_Named], out: Sink) -> tuple[list[list[str]], list
     written: dict[str, bytes] = {}
     for number, (words, _, name, data) in enumerate(named):
         if data is None:
-            out.keep(_index_file(name))  # there, as _rechunked found
+            if not out.keep(_index_file(name)):  # there when _rechunked looked
+                raise BundleError(f"the live index's chunk {name} went away while the index was merged")
         else:
             written[_index_file(name)] = data
         following = named[number + 1][0][0] if number + 1 < len(named) else None

@@ -145,9 +145,8 @@ def index(
         if len(parts) != len(plans):
             raise SearchIndexError("a part of the search index could not be read back from the cache")
         parts = _aligned(parts, site)
-        fields = bundle.fields_of(parts)
         try:
-            languages, merged = bundle.merge(parts, out, _tag(), _last_merge(folder), _earlier(folder, fields))
+            languages, merged = bundle.merge(parts, out, _tag(), _last_merge(folder), lambda name: _load(folder / name))
         except bundle.BundleError as error:
             raise SearchIndexError(f"the search index's parts could not be merged: {error}") from error
         _keep_merge(folder, merged)
@@ -517,17 +516,6 @@ def _last_merge(folder: Path) -> bundle.Merged | None:
     except Exception:  # a missing file, or whatever unpickling a damaged one raises
         return None
     return merged if isinstance(merged, bundle.Merged) else None
-
-
-def _earlier(folder: Path, fields: dict[str, list[str]]) -> bundle.Earlier:
-    """A part of the last merge as it was read for it: for ``fields`` (else None, as for a
-    part gone from the cache)."""
-
-    def earlier(name: str) -> bundle.Part | None:
-        part = _load(folder / name)
-        return part if part is not None and bundle.aligned(part, fields) else None
-
-    return earlier
 
 
 def _keep_merge(folder: Path, merged: bundle.Merged) -> None:
