@@ -594,9 +594,11 @@ def _records(cat: model.Catalogue, links: Links, known: dict[int, str], store: C
     encoded and kept there, with the hash of its bytes; the others are read only when
     asked for, and their hashes alone are read here."""
     base = links.absolute("")
+    none = _replications_hash((), known)  # most profiles have none: worked out once
+    replications = [cat.replications.get(item.slug) for item in cat.innovations]
     keys = [
-        digest(known[id(item)], hashlib.sha256(_pickled(cat.replications.get(item.slug, ()), known)).hexdigest(), base)
-        for item in cat.innovations
+        digest(known[id(item)], _replications_hash(found, known) if found else none, base)
+        for item, found in zip(cat.innovations, replications, strict=True)
     ]
     sums = store.get_many(EXPORT_SUMS, keys)
     made = {
@@ -608,6 +610,10 @@ def _records(cat: model.Catalogue, links: Links, known: dict[int, str], store: C
     store.put_objects(EXPORTS, made)
     store.put_many(EXPORT_SUMS, fresh)
     return _Records(keys, [str(sums[key]) if key in sums else fresh[key] for key in keys], made, store)
+
+
+def _replications_hash(replications: tuple[model.Replication, ...], known: dict[int, str]) -> str:
+    return hashlib.sha256(_pickled(replications, known)).hexdigest()
 
 
 def _indexed(cat: model.Catalogue) -> dict[str, list[str]]:
