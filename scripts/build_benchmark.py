@@ -11,7 +11,9 @@ as a fresh process:
                               after a cold build also makes the staging folder anew:
                               a folder and a link for every page of the site)
     rebuild, 1 more edited    the same to another profile: the steady state of an
-                              editor's preview, the staging folder kept
+                              editor's preview, the staging folder kept; --repeat times,
+                              another profile each time, and the median run shown with
+                              the range of all (one run can take twice as long as the next)
     rebuild, template edited  one line added to templates/base.html
     check (cache warm)        build.py check after those builds
     check (no cache)          build.py check with the cache deleted
@@ -27,7 +29,7 @@ which counts such a page once per process that maps it.
 
 Run from the repository root (after ``./dev test`` has installed everything):
 
-    .venv/bin/python scripts/build_benchmark.py [--profiles 3000 30000] [--scratch DIR]
+    .venv/bin/python scripts/build_benchmark.py [--profiles 3000 30000] [--scratch DIR] [--repeat 3]
 
 The catalogue, the generator's copy and the site go in a temporary folder
 inside ``--scratch`` (default: the system's, see TMPDIR). Put it on the disk a
@@ -41,6 +43,7 @@ bytecode (``__pycache__``) as a normal installation does.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -70,6 +73,7 @@ class Figures:
     output_mb: float
     status: int
     steal: float  # share of the machine's CPU time the hypervisor took meanwhile
+    spread: tuple[float, float] | None = None  # of a case run several times: its fastest and slowest seconds
 
 
 def reference_ms() -> float:
@@ -206,7 +210,14 @@ def edit_template(project: Path) -> None:
     base.write_text(base.read_text(encoding="utf-8") + "{# diubah untuk mengukur #}\n", encoding="utf-8")
 
 
-def run_size(profiles: int, scratch: Path) -> list[tuple[str, Figures]]:
+def median(runs: list[Figures]) -> Figures:
+    """The run of median seconds, with the range of all."""
+    ordered = sorted(runs, key=lambda f: f.seconds)
+    middle = ordered[(len(ordered) - 1) // 2]
+    return dataclasses.replace(middle, spread=(ordered[0].seconds, ordered[-1].seconds))
+
+
+def run_size(profiles: int, scratch: Path, repeat: int = 1) -> list[tuple[str, Figures]]:
     project, content, out = scratch / "project", scratch / "content", scratch / "public"
     project.mkdir()
     for name in GENERATOR:
@@ -227,8 +238,11 @@ def run_size(profiles: int, scratch: Path) -> list[tuple[str, Figures]]:
     rows.append(("rebuild, nothing changed", measure(build, project, out)))
     edit_profile(content)
     rows.append(("rebuild, 1 profile edited", measure(build, project, out)))
-    edit_profile(content, shift=1)
-    rows.append(("rebuild, 1 more edited", measure(build, project, out)))
+    steady = []
+    for shift in range(1, repeat + 1):
+        edit_profile(content, shift=shift)
+        steady.append(measure(build, project, out))
+    rows.append(("rebuild, 1 more edited", median(steady)))
     edit_template(project)
     rows.append(("rebuild, template edited", measure(build, project, out)))
     check = [sys.executable, "build.py", "check", "--content", str(content)]
@@ -243,17 +257,21 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", type=int, nargs="+", default=[3000, 30000])
     parser.add_argument("--scratch", type=Path, default=None, help="folder for the temporary files")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the steady-state edit (median shown)")
     args = parser.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     for profiles in args.profiles:
         reference = reference_ms()
         with tempfile.TemporaryDirectory(dir=args.scratch) as tmp:
-            rows = run_size(profiles, Path(tmp))
+            rows = run_size(profiles, Path(tmp), max(1, args.repeat))
         after = reference_ms()
         print(f"\n{profiles:,} profiles (reference: {reference:.1f} ms per Markdown text before, {after:.1f} after)")
-        print(f"{'case':<27} {'seconds':>8} {'peak MB':>8} {'RSS MB':>8} {'written':>8} {'output MB':>10} {'steal':>6}")
+        columns = f"{'seconds':>8} {'peak MB':>8} {'RSS MB':>8} {'written':>8} {'output MB':>10} {'steal':>6}"
+        print(f"{'case':<27} {columns}  range s")
         for name, f in rows:
             flag = "" if f.status == 0 else f"  (exit {f.status})"
+            if f.spread:
+                flag = f"  {f.spread[0]:.1f}-{f.spread[1]:.1f}{flag}"
             print(
                 f"{name:<27} {f.seconds:>8.1f} {f.peak_mb:>8.0f} {f.rss_mb:>8.0f} {f.written:>8} "
                 f"{f.output_mb:>10.1f} {f.steal:>6.0%}{flag}"
