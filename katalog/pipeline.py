@@ -594,10 +594,10 @@ def _records(cat: model.Catalogue, links: Links, known: dict[int, str], store: C
     encoded and kept there, with the hash of its bytes; the others are read only when
     asked for, and their hashes alone are read here."""
     base = links.absolute("")
-    none = _replications_hash((), known)  # most profiles have none: worked out once
+    no_replications = _replications_hash((), known)  # most profiles': worked out once
     replications = [cat.replications.get(item.slug) for item in cat.innovations]
     keys = [
-        digest(known[id(item)], _replications_hash(found, known) if found else none, base)
+        digest(known[id(item)], _replications_hash(found, known) if found else no_replications, base)
         for item, found in zip(cat.innovations, replications, strict=True)
     ]
     sums = store.get_many(EXPORT_SUMS, keys)
@@ -613,6 +613,7 @@ def _records(cat: model.Catalogue, links: Links, known: dict[int, str], store: C
 
 
 def _replications_hash(replications: tuple[model.Replication, ...], known: dict[int, str]) -> str:
+    """A profile's replications, each profile and agency in them by its hash in ``known``."""
     return hashlib.sha256(_pickled(replications, known)).hexdigest()
 
 
