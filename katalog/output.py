@@ -21,6 +21,7 @@ import os
 import posixpath
 import shutil
 import stat
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NamedTuple
@@ -181,6 +182,32 @@ class KeptTree(NamedTuple):
 def kept_tree(out_dir: Path) -> KeptTree:
     """What the staging folder beside ``out_dir`` holds; listed before the build writes there."""
     return KeptTree(_reusable_files(staging_path(out_dir)))
+
+
+def make_kept_tree(out_dir: Path, stop: threading.Event) -> bool:
+    """Make the staging folder beside ``out_dir`` from the live site, a hard link of each of
+    its files, when there is none (after a build into an empty folder); True if one was made.
+
+    The next build would make it first, before writing anything: a folder and a link for
+    every page (7 s at 30,000 profiles here). The preview makes it while it waits for an
+    edit. When ``stop`` is set it ends after the file at hand and leaves the tree as it is:
+    a kept tree that lacks files is one the build completes. Never while a build runs."""
+    staging = staging_path(out_dir)
+    if staging.exists() or not is_build(out_dir):
+        return False
+    making = out_dir.parent / f".{out_dir.name}.kept"
+    try:
+        _reset(making)
+        for rel, entry in walk(out_dir):
+            if stop.is_set():
+                break
+            if not _link(Path(entry.path), making / rel):  # no hard links: a copy would cost what it saves
+                raise OSError("no hard links")
+        making.replace(staging)
+    except OSError:  # the next build makes the staging folder itself, as it would have
+        shutil.rmtree(making, ignore_errors=True)
+        return False
+    return True
 
 
 def _reusable_files(folder: Path) -> set[str] | None:

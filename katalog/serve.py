@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from watchfiles import watch
 
 from .config import DEFAULT_ASSETS, DEFAULT_TEMPLATES
+from .output import make_kept_tree
 from .routes import NOT_FOUND
 
 HOST = "127.0.0.1"
@@ -54,11 +55,19 @@ def serve(content: Path, out: Path, port: int, rebuild: Callable[[], int], stdou
     server = make_server(out, port)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"preview: http://{HOST}:{port}/  (Ctrl+C to stop; rebuilds on every change)", file=stdout)
+    stop = threading.Event()  # a change came: the kept tree is left as it is, and the build goes on
+    keeping = threading.Thread(target=make_kept_tree, args=(out, stop))
+    keeping.start()  # while the editor edits: the first rebuild would make it otherwise
     try:
         for _changes in watch(content, DEFAULT_TEMPLATES, DEFAULT_ASSETS):
+            stop.set()
+            keeping.join()
             rebuild()
     except KeyboardInterrupt:
         pass
     finally:
+        stop.set()
+        keeping.join()
         server.shutdown()
+        server.server_close()
     return 0

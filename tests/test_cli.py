@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from .helpers import MINIMAL, make_site, run
+from katalog import pipeline, serve
+
+from .helpers import MINIMAL, make_site, run, tree
 
 # The minimal site's profiles were last reviewed on 2024-06-01 and 2024-11-28.
 REVIEWED_RECENTLY = dt.datetime(2025, 5, 1, tzinfo=dt.UTC)
@@ -127,3 +131,34 @@ def test_check_format_json_for_tools(tmp_path: Path, on: SetDay) -> None:
     assert problem["severity"] == "error"
     assert problem["message"].startswith("missing front matter")
     assert set(problem) == {"path", "line", "column", "field", "severity", "message"}
+
+
+def test_the_preview_makes_its_first_rebuild_s_staging_folder_while_it_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build into an empty folder leaves no staging folder; ``serve`` makes one from the
+    live site while the editor edits, so its first rebuild does not make one first."""
+    content, out = make_site(tmp_path), tmp_path / "public"
+    staging = tmp_path / ".public.staging"
+    options = pipeline.Options(content, out, cache_dir=tmp_path / "cache", search=False)
+    found_kept: list[bool] = []
+
+    def rebuild() -> int:
+        found_kept.append(staging.exists())
+        pipeline.build(options)
+        return 0
+
+    def one_change(*_: Path) -> Iterator[set[tuple[str, str]]]:
+        deadline = time.monotonic() + 30
+        while not staging.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (content / "innovations/alpha.md").write_text((MINIMAL / "innovations/alpha.md").read_text() + "\nLagi.\n")
+        yield {("modified", str(content / "innovations/alpha.md"))}
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serve, "watch", one_change)
+    assert serve.serve(content, out, 0, rebuild, io.StringIO()) == 0
+    assert found_kept == [False, True]
+    fresh = tmp_path / "fresh"
+    pipeline.build(pipeline.Options(content, fresh, cache_dir=None, search=False))
+    assert tree(out) == tree(fresh)

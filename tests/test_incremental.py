@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import jinja2
@@ -298,6 +299,67 @@ def test_without_hard_links_every_file_is_written_and_the_site_is_the_same(
     fresh = tmp_path / "fresh"
     build(content, fresh, "--no-cache")
     assert tree(out) == tree(fresh)
+
+
+class _StopAfter(threading.Event):
+    """Set once it has been asked ``count`` times: a change that comes midway."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def is_set(self) -> bool:
+        self.count -= 1
+        return self.count < 0 or super().is_set()
+
+
+@pytest.mark.parametrize("asked", [10**9, 40, 0], ids=["whole", "stopped-midway", "stopped-at-once"])
+def test_a_kept_tree_made_from_the_live_site_serves_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, asked: int
+) -> None:
+    """After a build into an empty folder there is no staging folder; the preview makes one
+    from the live site while it waits, whole or, when a change comes, as far as it got."""
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out)
+    staging = tmp_path / ".public.staging"
+    assert not staging.exists()
+    assert output.make_kept_tree(out, _StopAfter(asked))
+    kept = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
+    live = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert len(kept) == min(asked, len(live)) and set(kept) <= set(live)
+    assert all((staging / rel).samefile(out / rel) for rel in kept)  # links, not copies
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.staging", "content", "public"]
+    assert not output.make_kept_tree(out, threading.Event())  # there is one already
+    reset = output._reset
+
+    def reset_but_the_kept_tree(folder: Path) -> None:
+        if folder == staging:
+            pytest.fail("the kept tree was made anew")
+        reset(folder)
+
+    monkeypatch.setattr(output, "_reset", reset_but_the_kept_tree)
+    replace_in(content / "innovations/alpha.md", "Alpha Sehat", "Alpha Baru")
+    build(content, out)
+    fresh = tmp_path / "fresh"
+    build(content, fresh, "--no-cache")
+    assert tree(out) == tree(fresh)
+
+
+def test_no_kept_tree_is_made_beside_what_is_not_a_site_or_without_hard_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.txt").write_text("x")
+    assert not output.make_kept_tree(tmp_path / "notes", threading.Event())
+    content, out = make_site(tmp_path), tmp_path / "public"
+    build(content, out, "--no-search")
+
+    def refuse(*_: object) -> None:
+        raise PermissionError("hard links not supported here")
+
+    monkeypatch.setattr(output.os, "link", refuse)
+    assert not output.make_kept_tree(out, threading.Event())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "notes", "public"]
 
 
 def test_a_kept_file_or_folder_in_the_way_of_a_new_path_is_replaced(tmp_path: Path) -> None:
