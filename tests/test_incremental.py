@@ -279,15 +279,16 @@ def test_a_staging_folder_holding_a_link_is_rebuilt_not_followed(tmp_path: Path)
     assert tree(out) == tree(fresh)
 
 
+def _no_hard_links(*_: object) -> None:
+    """``os.link`` on a file system without hard links (FAT, some network shares)."""
+    raise PermissionError("hard links not supported here")
+
+
 def test_without_hard_links_every_file_is_written_and_the_site_is_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Some file systems (FAT, some network shares) have no hard links: kept files are then copies."""
-
-    def refuse(*_: object) -> None:
-        raise PermissionError("hard links not supported here")
-
-    monkeypatch.setattr(output.os, "link", refuse)
+    monkeypatch.setattr(output.os, "link", _no_hard_links)
     content, out = make_site(tmp_path), tmp_path / "public"
     options = pipeline.Options(content, out, cache_dir=tmp_path / "cache", jobs=1)
     pipeline.build(options)
@@ -353,11 +354,7 @@ def test_no_kept_tree_is_made_beside_what_is_not_a_site_or_without_hard_links(
     assert not output.make_kept_tree(tmp_path / "notes", threading.Event())
     content, out = make_site(tmp_path), tmp_path / "public"
     build(content, out, "--no-search")
-
-    def refuse(*_: object) -> None:
-        raise PermissionError("hard links not supported here")
-
-    monkeypatch.setattr(output.os, "link", refuse)
+    monkeypatch.setattr(output.os, "link", _no_hard_links)
     assert not output.make_kept_tree(out, threading.Event())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "notes", "public"]
 
