@@ -258,6 +258,8 @@ async function showWayOut(state) {
   suggestions.hidden = options.length === 0;
 }
 
+// The results are marked busy from the moment a search starts until the newest one
+// has shown them: assistive technology waits for the whole update, and so can a test.
 async function run(state) {
   const id = ++runId;
   if (!pagefind) return;
@@ -268,8 +270,10 @@ async function run(state) {
     pages.hidden = true;
     statusLine.textContent = text.start;
     showBuiltCounts();
+    list.removeAttribute("aria-busy");
     return;
   }
+  list.setAttribute("aria-busy", "true");
   // Without the filter index, searches return no facet counts.
   await loadFilters();
   const search = await find(state, pagefindFilters(state));
@@ -281,6 +285,7 @@ async function run(state) {
   await showPage(state);
   if (results.length === 0) await showWayOut(state);
   await nameBoxes();
+  if (id === runId) list.removeAttribute("aria-busy");
 }
 
 function commit(push, page = 1) {

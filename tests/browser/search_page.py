@@ -22,9 +22,12 @@ PROFILE_PATH = re.compile(r"^(?P<prefix>/(?:.+/)?)inovasi/(?P<slug>[a-z0-9-]+)/$
 WAIT_MS = 10_000  # as TIMEOUT_MS in conftest.py
 POLL_MS = 50
 
-# Reads the status line; returns [n] once it reports a finished search of n results and
-# every card of the first page is shown, else false.
+# Reads the status line; returns [n] once it reports a finished search of n results, no
+# search is under way (the script marks the results busy from a search's start until the
+# newest has shown them: the status line still shows the last one's count meanwhile),
+# and every card of the first page is shown; else false.
 _FINISHED_JS = """([none, one, many, selector, pageSize, unlike]) => {
+  if (document.getElementById("search-results").getAttribute("aria-busy") === "true") return false;
   const text = document.getElementById("search-status").textContent;
   if (unlike !== null && text === unlike) return false;
   let n = null;

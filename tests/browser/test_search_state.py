@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.search_page import result_slugs, wait_for_results
+from tests.browser.shipped import count_text
 from tests.browser.support import Site
 from tests.helpers import SHIPPED
 
@@ -91,3 +92,34 @@ def test_keyboard_alone_reaches_and_operates_the_controls(page: Page, site: Site
     page.keyboard.press("Space")
     expect(page).to_have_url(site.at("cari/?q=kanker&sektor=administrasi-kependudukan"))
     expect(page.locator("#search-suggestions button")).to_have_count(2)
+
+
+class _Gate:
+    """Holds the requests it is given until opened, then lets them and all later ones through."""
+
+    def __init__(self) -> None:
+        self.held: list[Route] = []
+        self.opened = False
+
+    def __call__(self, route: Route) -> None:
+        if self.opened:
+            route.continue_()
+        else:
+            self.held.append(route)
+
+    def open(self) -> None:
+        self.opened = True
+        for route in self.held:
+            route.continue_()
+
+
+def test_the_results_are_marked_busy_until_a_search_has_shown_them(page: Page, site: Site) -> None:
+    gate = _Gate()
+    page.route("**/*.pf_fragment", gate)  # the cards wait for their fragments
+    page.goto(site.at("cari/?q=kanker"))
+    results = page.locator("#search-results")
+    expect(page.locator("#search-status")).to_have_text(count_text(1))  # counted, not yet shown
+    expect(results).to_have_attribute("aria-busy", "true")
+    gate.open()
+    assert wait_for_results(page) == 1
+    expect(results).not_to_have_attribute("aria-busy", "true")
