@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping
+from typing import NamedTuple
 
 import markdown
 import nh3
@@ -217,14 +218,68 @@ class Bodies(Mapping[str, str]):
         return len(self._keys)
 
 
-def render_all(texts: Iterable[str], base_path: str, cache: Cache, cores: int) -> Bodies:
-    """HTML of every Markdown text (text → HTML): texts the cache does not hold are converted
-    on every core and kept; the others are read from it when asked for (see :class:`Bodies`)."""
-    tag = settings_tag(base_path)
-    unique = sorted(set(texts))
-    keys = {text: digest(tag, text) for text in unique}
+class Converting(NamedTuple):
+    """Texts whose HTML is being made on other cores while the build goes on (:func:`start`)."""
+
+    base_path: str
+    keys: dict[str, str]  # each text's key in the cache
+    missing: list[str]  # the texts the cache did not hold: those being converted
+    work: parallel.Started[list[str]]
+
+    def collect(self, cache: Cache) -> dict[str, str]:
+        """The converted texts' HTML (text → HTML), kept in the cache; waits for the rest."""
+        converted = [html for chunk in self.work.results() for html in chunk]
+        cache.put_many(CACHE_TABLE, {self.keys[text]: html for text, html in zip(self.missing, converted, strict=True)})
+        return dict(zip(self.missing, converted, strict=True))
+
+
+def start(texts: Iterable[str], base_path: str, cache: Cache, cores: int) -> Converting:
+    """Begin converting the texts the cache does not hold, on every core, and go on: a build
+    starts this once the content is loaded and checked, so that its Markdown, most of a
+    cold build's work before rendering, fills the core that checking and planning the rest
+    (one core's work) leave idle. :func:`render_all` collects it."""
+    keys = _keys(texts, base_path)
     known = cache.known(CACHE_TABLE, keys.values())
-    missing = [text for text in unique if keys[text] not in known]
+    missing = [text for text in keys if keys[text] not in known]
+    return Converting(base_path, keys, missing, parallel.start(_convert, (base_path, missing), len(missing), cores))
+
+
+def stop(started: Converting | None) -> None:
+    """Give up a conversion :func:`start` began (the build failed meanwhile)."""
+    if started is not None:
+        started.work.stop()
+
+
+def render_all(
+    texts: Iterable[str], base_path: str, cache: Cache, cores: int, started: Converting | None = None
+) -> Bodies:
+    """HTML of every Markdown text (text → HTML): texts the cache does not hold are converted
+    on every core and kept; the others are read from it when asked for (see :class:`Bodies`).
+    ``started``: a conversion :func:`start` began for these texts (any it did not cover are
+    converted now)."""
+    fresh = started.collect(cache) if started is not None and started.base_path == base_path else {}
+    keys = started.keys if started is not None and started.base_path == base_path else {}
+    unique = sorted(set(texts))
+    if not keys.keys() >= set(unique):
+        keys = _keys(unique, base_path)
+    keys = {text: keys[text] for text in unique}
+    known = cache.known(CACHE_TABLE, [key for text, key in keys.items() if text not in fresh])
+    missing = [text for text in unique if text not in fresh and keys[text] not in known]
     converted = parallel.map_items(Markup(base_path).render, missing, cores)
     cache.put_many(CACHE_TABLE, {keys[text]: html for text, html in zip(missing, converted, strict=True)})
-    return Bodies(keys, dict(zip(missing, converted, strict=True)), Reader(cache.file), base_path)
+    fresh = {text: html for text, html in fresh.items() if text in keys}
+    fresh.update(zip(missing, converted, strict=True))
+    return Bodies(keys, fresh, Reader(cache.file), base_path)
+
+
+def _keys(texts: Iterable[str], base_path: str) -> dict[str, str]:
+    """Each text's key in the cache, in text order."""
+    tag = settings_tag(base_path)
+    return {text: digest(tag, text) for text in sorted(set(texts))}
+
+
+def _convert(shared: tuple[str, list[str]], part: range) -> list[str]:
+    """HTML of the texts numbered ``part`` (in a worker process)."""
+    base_path, texts = shared
+    markup = Markup(base_path)
+    return [markup.render(texts[i]) for i in part]

@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 Result = TypeVar("Result")
 
@@ -67,6 +67,62 @@ def run(work: Callable[[Any, range], Result], shared: Any, count: int, cores: in
 
 def _call(part: range) -> Any:
     return _JOB["work"](_JOB["shared"], part)
+
+
+class Started(Generic[Result]):
+    """Work begun on other cores (see :func:`start`) while this process goes on with its own."""
+
+    def __init__(self, job: int | None, pool: Any, pending: Any, done: list[Result] | None = None) -> None:
+        self._job, self._pool, self._pending, self._done = job, pool, pending, done
+
+    def results(self) -> list[Result]:
+        """The results in chunk order, once every chunk is done."""
+        if self._done is None:
+            try:
+                self._done = list(self._pending.get())
+            finally:
+                self.stop()
+        return self._done
+
+    def stop(self) -> None:
+        """Give up on what is not done (a build that failed meanwhile): nothing is left running."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+        _STARTED.pop(self._job, None)
+
+
+# The work of each started job, by number, as its workers see it: a worker the pool forks
+# again (one died) finds its job here too, while the job runs, and fails after.
+_STARTED: dict[int | None, tuple[Callable[[Any, range], Any], Any]] = {}
+
+
+def start(work: Callable[[Any, range], Result], shared: Any, count: int, cores: int) -> Started[Result]:
+    """:func:`run`, begun on ``cores`` forked processes and its results asked for later: so
+    that work which needs nothing this process does next (the bodies' HTML, while the rest
+    of the content is checked and planned) fills a core those steps would leave idle. Where
+    :func:`run` would work in this process, the work is done before this returns."""
+    cores = min(cores, max(1, count // MIN_ITEMS_PER_WORKER))
+    parts = chunks(count, cores * CHUNKS_PER_WORKER if cores > 1 else 1)
+    if cores <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return Started(None, None, None, [work(shared, part) for part in parts])
+    job = max((n for n in _STARTED if n is not None), default=0) + 1
+    _STARTED[job] = (work, shared)
+    started: Started[Result] = Started(job, None, None)
+    try:
+        started._pool = multiprocessing.get_context("fork").Pool(cores)
+        started._pending = started._pool.map_async(_call_started, [(job, part) for part in parts], chunksize=1)
+    except BaseException:
+        started.stop()
+        raise
+    return started
+
+
+def _call_started(task: tuple[int, range]) -> Any:
+    job, part = task
+    work, shared = _STARTED[job]
+    return work(shared, part)
 
 
 def map_items(work: Callable[[Any], Result], items: Sequence[Any], cores: int) -> list[Result]:

@@ -2,7 +2,8 @@
 
     scan → schema.check → integrity.check → images.check → settings → model.assemble (+ images.describe)
       → pages.plan → routes.check_collisions/check_nav/check_redirects  (any error: stop, write nothing)
-      → markup.render_all (cached) → render pages on every core + exports + images.render into
+      → markup.render_all (cached; a build begins it on the other cores as soon as the model is
+        assembled, while this one plans and checks the rest) → render pages on every core + exports + images.render into
         output.Staging → search.index (by parts; a part whose pages did not change is reused) → Staging.commit
 
 Every stage before ``output.Staging`` is a pure function of its inputs. The
@@ -133,24 +134,32 @@ class Plan:
     copies: list[tuple[str, Path]]
     asset_versions: dict[str, str]
     warnings: list[ContentError]
+    # The bodies' HTML, begun on other cores once the content was checked (see prepare).
+    converting: markup.Converting | None = None
 
 
-def prepare(options: Options, store: Cache | None = None, hashes: dict[str, str] | None = None) -> Plan:
+def prepare(
+    options: Options, store: Cache | None = None, hashes: dict[str, str] | None = None, convert: bool = False
+) -> Plan:
     """Check the content, assemble the model and plan every output; raise on any problem.
 
     ``store``: the cache, if the caller has it open already; else this opens
     (and closes) the one ``options`` name. ``hashes``: see :func:`check`.
+    ``convert``: begin converting the bodies' Markdown on every core as soon as the
+    model is assembled, while this process goes on planning and checking the rest
+    (a build; the plan's ``converting`` holds it, and whoever builds must collect or
+    stop it).
     """
     if store is None:
         opened = Cache(options.cache_dir)
         try:
-            return prepare(options, opened, hashes)
+            return prepare(options, opened, hashes, convert)
         finally:
             opened.close()
     if hashes is None and store.file is not None:  # `check`: by the files' stamps, as a build does
         hashes = _hashed_files(options.content_dir, store)
     with _few_collections():
-        return _prepare(options, store, hashes)
+        return _prepare(options, store, hashes, convert)
 
 
 @contextlib.contextmanager
@@ -182,10 +191,27 @@ def _frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _prepare(options: Options, store: Cache, hashes: dict[str, str] | None) -> Plan:
+def _prepare(options: Options, store: Cache, hashes: dict[str, str] | None, convert: bool) -> Plan:
     cores = parallel.workers(options.jobs)
     found, findings = check(options.content_dir, options.templates_dir, options.today, store, cores, hashes)
     cat = catalogue(found, options)
+    converting = markup.start(_bodies(cat), cat.settings.base_path, store, cores) if convert else None
+    try:
+        return _plan(options, store, found, findings, cat, cores, converting)
+    except BaseException:
+        markup.stop(converting)
+        raise
+
+
+def _plan(
+    options: Options,
+    store: Cache,
+    found: sources.Sources,
+    findings: dict[str, bodies.Findings],
+    cat: model.Catalogue,
+    cores: int,
+    converting: markup.Converting | None,
+) -> Plan:
     planned = pages.plan(cat)
     versions = output.file_hashes(cat.settings.assets_dir)
     copies = [(routes.ASSETS + rel, cat.settings.assets_dir / rel) for rel in versions]
@@ -205,7 +231,7 @@ def _prepare(options: Options, store: Cache, hashes: dict[str, str] | None) -> P
         raise InvalidContentError(sorted(problems, key=ContentError.position))
     warnings = advice.review(found.documents, options.today or config.today(), store, cores)
     warnings += [warning for doc, _ in with_bodies for warning in findings[doc.digest].headings]
-    return Plan(cat, planned, copies, versions, sorted(warnings, key=ContentError.position))
+    return Plan(cat, planned, copies, versions, sorted(warnings, key=ContentError.position), converting)
 
 
 def build(options: Options) -> Report:
@@ -239,6 +265,7 @@ def build(options: Options) -> Report:
                 written += index.written
             listing = staging.commit()
         except BaseException:
+            markup.stop(plan.converting)
             staging.discard()
             raise
         done = Record(inputs, listing, len(plan.pages), plan.warnings, rendered, indexed.fingerprint)
@@ -293,8 +320,12 @@ def _prepare_and_survey(
     a build recorded what it left there) and the kept staging folder (see :func:`_survey`)."""
     with parallel.executor(1 if cores > 1 else 0) as other_core:
         survey = other_core.submit(_survey, options.out_dir, listed)
-        plan = prepare(options, store, content)
-        return (plan, *survey.result())
+        plan = prepare(options, store, content, convert=True)
+        try:
+            return (plan, *survey.result())
+        except BaseException:
+            markup.stop(plan.converting)
+            raise
 
 
 def _survey(out_dir: Path, listed: bool) -> tuple[tuple[int, int] | None, output.KeptTree]:
@@ -401,7 +432,7 @@ def _write_site(
         cat.related = related.compute(cat.innovations, cat.replications, cat.by_sector, store=store)
         _ = cat.search_terms
     with _frozen():
-        html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores)
+        html_of = markup.render_all(_bodies(cat), cat.settings.base_path, store, cores, plan.converting)
     renderer = render.Renderer(cat.settings, plan.asset_versions, cat.pages, html_of, _compiled(store))
     with _frozen():
         known = _known_hashes(cat, cores)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,45 @@ def test_a_failing_worker_fails_the_run() -> None:
 
     with pytest.raises(ValueError, match="template broke"):
         parallel.run(fail, None, 400, cores=2)
+
+
+def test_started_work_runs_beside_this_process_and_gives_its_results_in_order() -> None:
+    started = parallel.start(_where, 3, 400, cores=2)
+    assert parallel._STARTED  # running while this process goes on
+    per_chunk = started.results()
+    assert [value for chunk in per_chunk for value, _ in chunk] == [i * 3 for i in range(400)]
+    assert os.getpid() not in {pid for chunk in per_chunk for _, pid in chunk}
+    assert started.results() is per_chunk and not parallel._STARTED  # collected once, the pool gone
+
+
+def test_started_work_on_one_core_is_done_before_start_returns() -> None:
+    started = parallel.start(_where, 1, 400, cores=1)
+    assert not parallel._STARTED
+    assert {pid for chunk in started.results() for _, pid in chunk} == {os.getpid()}
+
+
+def _slow(shared: object, part: range) -> list[int]:
+    time.sleep(30)
+    return list(part)
+
+
+def test_stopped_work_leaves_no_process_behind() -> None:
+    started = parallel.start(_slow, None, 400, cores=2)
+    workers = [child.pid for child in multiprocessing.active_children()]
+    assert workers
+    started.stop()
+    assert not parallel._STARTED
+    assert not {child.pid for child in multiprocessing.active_children()} & set(workers)
+
+
+def test_a_failing_started_worker_fails_the_results() -> None:
+    def fail(shared: object, part: range) -> None:
+        raise ValueError("body broke")
+
+    started = parallel.start(fail, None, 400, cores=2)
+    with pytest.raises(ValueError, match="body broke"):
+        started.results()
+    assert not parallel._STARTED
 
 
 def _pid_or_fail(value: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import shutil
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from katalog import output, pipeline, schema
+from katalog import output, pages, parallel, pipeline, schema
 from katalog.config import DEFAULT_TEMPLATES
+from katalog.errors import InvalidContentError
 
 from .helpers import CACHE, MINIMAL, make_site, replace_in, run, tree
 
@@ -188,3 +190,31 @@ def test_the_schemas_are_published_as_they_are_in_the_repository(tmp_path: Path)
     assert (out / "skema" / "innovation.schema.json").read_bytes() == (
         schema.SCHEMA_DIR / "innovation.schema.json"
     ).read_bytes()
+
+
+def test_bodies_are_converted_beside_the_planning_and_a_failed_plan_stops_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # the few bodies of a small site, on two cores
+    converting_while_planned = []
+    plan = pages.plan
+
+    def spied_plan(cat: object) -> object:
+        converting_while_planned.append(bool(parallel._STARTED))
+        return plan(cat)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "plan", spied_plan)
+    content = make_site(tmp_path)
+    beside, alone = tmp_path / "beside", tmp_path / "alone"
+    pipeline.build(pipeline.Options(content, beside, search=False, jobs=2, cache_dir=None))
+    assert converting_while_planned == [True] and not parallel._STARTED
+    pipeline.build(pipeline.Options(content, alone, search=False, jobs=1, cache_dir=None))
+    assert tree(beside) == tree(alone)
+    # A link to no page is found when the plan is checked, after the conversion began.
+    with (content / "innovations/beta.md").open("a", encoding="utf-8") as stream:
+        stream.write("\n[lihat](/inovasi/tidak-ada/)\n")
+    with pytest.raises(InvalidContentError) as failed:
+        pipeline.build(pipeline.Options(content, beside, search=False, jobs=2, cache_dir=None))
+    assert ["/inovasi/tidak-ada/" in error.message for error in failed.value.errors] == [True]
+    assert converting_while_planned[-1] is True
+    assert not parallel._STARTED and not multiprocessing.active_children()
