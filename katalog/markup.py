@@ -255,16 +255,18 @@ def render_all(
 ) -> Bodies:
     """HTML of every Markdown text (text → HTML): texts the cache does not hold are converted
     on every core and kept; the others are read from it when asked for (see :class:`Bodies`).
-    ``started``: a conversion :func:`start` began for these texts (any it did not cover are
-    converted now)."""
-    fresh = started.collect(cache) if started is not None and started.base_path == base_path else {}
-    keys = started.keys if started is not None and started.base_path == base_path else {}
+    ``started``: a conversion :func:`start` began for these texts; what it converted is
+    kept, and when it covered them all, it already knows what the cache holds."""
     unique = sorted(set(texts))
-    if not keys.keys() >= set(unique):
+    usable = started is not None and started.base_path == base_path
+    fresh = started.collect(cache) if started is not None and usable else {}
+    stop(started)
+    if started is not None and usable and started.keys.keys() >= set(unique):
+        keys, missing = {text: started.keys[text] for text in unique}, []
+    else:
         keys = _keys(unique, base_path)
-    keys = {text: keys[text] for text in unique}
-    known = cache.known(CACHE_TABLE, [key for text, key in keys.items() if text not in fresh])
-    missing = [text for text in unique if text not in fresh and keys[text] not in known]
+        known = cache.known(CACHE_TABLE, [key for text, key in keys.items() if text not in fresh])
+        missing = [text for text in unique if text not in fresh and keys[text] not in known]
     converted = parallel.map_items(Markup(base_path).render, missing, cores)
     cache.put_many(CACHE_TABLE, {keys[text]: html for text, html in zip(missing, converted, strict=True)})
     fresh = {text: html for text, html in fresh.items() if text in keys}

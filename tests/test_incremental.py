@@ -12,8 +12,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from katalog import exports, markup, output, pipeline, sources
+from katalog import exports, markup, output, parallel, pipeline, sources
 from katalog.cache import Cache, Reader
+from katalog.markup import Markup
 from katalog.pages import Planned
 
 from .helpers import MINIMAL, SHIPPED, make_site, replace_in, run, tree
@@ -694,3 +695,36 @@ def test_a_cache_named_by_a_relative_path_serves_a_rebuild(tmp_path: Path, monke
     pipeline.build(options)  # the profiles that list it as related are rendered from the cache's HTML
     pipeline.build(pipeline.Options(content, tmp_path / "fresh", search=False, cache_dir=None))
     assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_html_begun_beside_the_checks_is_collected_kept_and_never_converted_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # two texts, on two cores
+    first, second, third = "## Satu\n\n[daftar](/inovasi/)", "## Dua\n\nTeks.", "## Tiga\n\nTeks."
+    expected = {text: Markup("/k/").render(text) for text in (first, second, third)}
+    store = Cache(tmp_path)
+    started = markup.start([first, second], "/k/", store, cores=2)
+    with monkeypatch.context() as patch:
+        patch.setattr(markup.Markup, "render", lambda self, text: pytest.fail("converted again"))
+        patch.setattr(Cache, "known", lambda *args: pytest.fail("looked up again"))
+        assert dict(markup.render_all([second, first], "/k/", store, 2, started)) == {
+            first: expected[first],
+            second: expected[second],
+        }
+    assert not parallel._STARTED
+    # A text the conversion did not cover is converted now; those it did are in the cache.
+    again = markup.start([first], "/k/", store, cores=2)
+    assert again.missing == []
+    converted: list[str] = []
+    render = markup.Markup.render
+    monkeypatch.setattr(markup.Markup, "render", lambda self, text: converted.append(text) or render(self, text))
+    assert dict(markup.render_all([first, third], "/k/", store, 1, again)) == {
+        first: expected[first],
+        third: expected[third],
+    }
+    assert converted == [third]
+    # Begun for another base path: kept under that one, and converted again for this one.
+    other = markup.start([first], "/", store, cores=1)
+    assert markup.render_all([first], "/k/", store, 1, other)[first] == expected[first] != Markup("/").render(first)
+    store.close()
