@@ -256,22 +256,15 @@ def render_all(
     """HTML of every Markdown text (text → HTML): texts the cache does not hold are converted
     on every core and kept; the others are read from it when asked for (see :class:`Bodies`).
     ``started``: a conversion :func:`start` began for these texts; what it converted is
-    kept, and when it covered them all, it already knows what the cache holds."""
+    kept, and when it covered them all, nothing is looked up or converted again."""
     unique = sorted(set(texts))
-    usable = started is not None and started.base_path == base_path
-    fresh = started.collect(cache) if started is not None and usable else {}
+    fresh = started.collect(cache) if started is not None and started.base_path == base_path else {}
     stop(started)
-    if started is not None and usable and started.keys.keys() >= set(unique):
-        keys, missing = {text: started.keys[text] for text in unique}, []
-    else:
-        keys = _keys(unique, base_path)
-        known = cache.known(CACHE_TABLE, [key for text, key in keys.items() if text not in fresh])
-        missing = [text for text in unique if text not in fresh and keys[text] not in known]
-    converted = parallel.map_items(Markup(base_path).render, missing, cores)
-    cache.put_many(CACHE_TABLE, {keys[text]: html for text, html in zip(missing, converted, strict=True)})
-    fresh = {text: html for text, html in fresh.items() if text in keys}
-    fresh.update(zip(missing, converted, strict=True))
-    return Bodies(keys, fresh, Reader(cache.file), base_path)
+    if started is None or started.base_path != base_path or not started.keys.keys() >= set(unique):
+        started = start(unique, base_path, cache, cores)  # finds what was just collected in the cache
+        fresh |= started.collect(cache)
+    keys = {text: started.keys[text] for text in unique}
+    return Bodies(keys, {text: html for text, html in fresh.items() if text in keys}, Reader(cache.file), base_path)
 
 
 def _keys(texts: Iterable[str], base_path: str) -> dict[str, str]:

@@ -25,9 +25,6 @@ Result = TypeVar("Result")
 CHUNKS_PER_WORKER = 4
 MIN_ITEMS_PER_WORKER = 50  # below this, starting processes costs more than it saves
 
-# What a forked worker works on: set just before the pool starts, read by _call.
-_JOB: dict[str, Any] = {}
-
 
 def workers(requested: int | None = None) -> int:
     """Cores to use: ``requested``, else every core this process may run on."""
@@ -53,20 +50,7 @@ def chunks(count: int, parts: int) -> list[range]:
 
 def run(work: Callable[[Any, range], Result], shared: Any, count: int, cores: int) -> list[Result]:
     """``work(shared, chunk)`` for chunks covering ``range(count)``; results in chunk order."""
-    cores = min(cores, max(1, count // MIN_ITEMS_PER_WORKER))
-    parts = chunks(count, cores * CHUNKS_PER_WORKER if cores > 1 else 1)
-    if cores <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [work(shared, part) for part in parts]
-    _JOB.update(work=work, shared=shared)
-    try:
-        with multiprocessing.get_context("fork").Pool(cores) as pool:
-            return pool.map(_call, parts, chunksize=1)
-    finally:
-        _JOB.clear()
-
-
-def _call(part: range) -> Any:
-    return _JOB["work"](_JOB["shared"], part)
+    return start(work, shared, count, cores).results()
 
 
 class Started(Generic[Result]):
@@ -93,16 +77,16 @@ class Started(Generic[Result]):
         _STARTED.pop(self._job, None)
 
 
-# The work of each started job, by number, as its workers see it: a worker the pool forks
-# again (one died) finds its job here too, while the job runs, and fails after.
+# What each job's forked workers work on, by the job's number: set before its pool forks them,
+# and kept while it runs, so that a worker the pool forks again (one died) finds it too.
 _STARTED: dict[int | None, tuple[Callable[[Any, range], Any], Any]] = {}
 
 
 def start(work: Callable[[Any, range], Result], shared: Any, count: int, cores: int) -> Started[Result]:
     """:func:`run`, begun on ``cores`` forked processes and its results asked for later: so
     that work which needs nothing this process does next (the bodies' HTML, while the rest
-    of the content is checked and planned) fills a core those steps would leave idle. Where
-    :func:`run` would work in this process, the work is done before this returns."""
+    of the content is checked and planned) fills a core those steps would leave idle. A
+    small job, or one core, works in this process, before this returns."""
     cores = min(cores, max(1, count // MIN_ITEMS_PER_WORKER))
     parts = chunks(count, cores * CHUNKS_PER_WORKER if cores > 1 else 1)
     if cores <= 1 or "fork" not in multiprocessing.get_all_start_methods():
