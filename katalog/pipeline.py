@@ -437,14 +437,18 @@ def _write_site(
     with _frozen():
         known = _known_hashes(cat, cores)
         shared = (renderer, plan.pages, staging, (tag, known), rendered)
-        results = parallel.run(_render_pages, shared, len(plan.pages), cores)
+        rendering = parallel.start(_render_pages, shared, len(plan.pages), cores)
+        try:  # this process writes the rest while the workers render: it would only wait for them
+            data_written, data = _write_data(cat, renderer.links, staging, (tag, known), store, rendered)
+            rest_written = _write_rest(cat, plan.copies, staging)
+            results = rendering.results()
+        finally:
+            rendering.stop()
     now = {file: page for _, made in results for file, page in made.items()}
     staging.record({file: made.size for file, made in now.items()})  # written by the workers
-    pages_written = sum(count for count, _ in results)
-    renderer.close()  # the bodies' HTML goes before Pagefind starts: its memory peaks while it runs
-    data_written, data = _write_data(cat, renderer.links, staging, (tag, known), store, rendered)
     now.update(data)
-    return pages_written + data_written + _write_rest(cat, plan.copies, staging), now
+    renderer.close()  # the bodies' HTML goes before Pagefind starts: its memory peaks while it runs
+    return sum(count for count, _ in results) + data_written + rest_written, now
 
 
 def _compiled(store: Cache) -> jinja2.BytecodeCache | None:

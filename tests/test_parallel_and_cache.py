@@ -13,13 +13,25 @@ from katalog import parallel
 from katalog.cache import Cache, digest
 
 
-@pytest.mark.parametrize(("count", "parts"), [(0, 4), (1, 4), (10, 3), (1000, 8), (7, 7), (5, 9)])
-def test_chunks_cover_every_item_once_in_order(count: int, parts: int) -> None:
-    chunks = parallel.chunks(count, parts)
+@pytest.mark.parametrize(("count", "cores"), [(0, 2), (1, 2), (10, 3), (1000, 2), (4124, 2), (7, 7), (5, 9), (400, 1)])
+def test_chunks_cover_every_item_once_in_order(count: int, cores: int) -> None:
+    chunks = parallel.chunks(count, cores)
     assert [i for chunk in chunks for i in chunk] == list(range(count))
-    assert len(chunks) <= max(1, parts)
-    sizes = [len(c) for c in chunks]
-    assert not sizes or max(sizes) - min(sizes) <= 1
+    assert all(chunks)
+
+
+def test_chunks_grow_smaller_towards_the_end_so_no_core_waits_long_for_the_last() -> None:
+    sizes = [len(chunk) for chunk in parallel.chunks(4124, 2)]
+    assert sizes[0] == 4124 // 4  # a quarter of what is left, for two workers
+    assert sizes == sorted(sizes, reverse=True)
+    smallest = 4124 // (2 * parallel.SMALLEST_SHARE)
+    assert all(size >= smallest for size in sizes[:-1]) and sizes[-1] <= smallest
+    assert sum(sizes[-4:]) < sizes[0] / 2  # the last four together: less than half the first
+    assert len(sizes) < 20  # few enough that handing them out costs nothing to speak of
+
+
+def test_one_core_is_given_every_item_at_once() -> None:
+    assert parallel.chunks(400, 1) == [range(400)]
 
 
 def _where(shared: int, part: range) -> list[tuple[int, int]]:
