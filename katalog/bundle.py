@@ -429,8 +429,9 @@ class Sink(Protocol):
         """Keep the earlier bundle's file at ``rel`` (only if it has ``size`` bytes, when
         given); False when it has none."""
 
-    def link(self, rel: str, source: str) -> None:
-        """The file ``source`` at ``rel`` (a hard link where the file system has them)."""
+    def link(self, rel: str, source: str, size: int | None = None) -> None:
+        """The file ``source`` (of ``size`` bytes, when known) at ``rel`` (a hard link where
+        the file system has them)."""
 
     def write(self, rel: str, data: bytes) -> None:
         """``data`` at ``rel``."""
@@ -442,7 +443,7 @@ class Sink(Protocol):
 def _link(out: Sink, rel: str, source: str, size: int) -> None:
     """The file ``source`` (of ``size`` bytes) at ``rel``, or the earlier bundle's file of that name and size."""
     if not out.keep(rel, size):
-        out.link(rel, source)
+        out.link(rel, source, size)
 
 
 def _put(out: Sink, files: dict[str, bytes], level: int = 9) -> None:

@@ -106,13 +106,22 @@ class Staging:
         self.written.update(sizes)
         self.sizes.update(sizes)
 
-    def link(self, rel: str, source: str) -> None:
-        """Put the file ``source`` (another program's) at ``rel``: a hard link to it where
-        the file system has them."""
-        target = safe_join(self.path, rel)
+    def link(self, rel: str, source: str, size: int | None = None) -> None:
+        """Put the file ``source`` (another program's, of ``size`` bytes when the caller
+        knows) at ``rel``: a hard link to it where the file system has them.
+
+        Plain strings and os calls, and the link tried first: a cold build links every
+        search fragment (30,000 at 30,000 profiles), nearly all new names in a folder that
+        exists; four ``stat`` calls and paths as objects each took 3 s of the merge there.
+        """
+        normal = _inside(rel)
         self.written.add(rel)
-        self.sizes[rel] = os.stat(source).st_size  # noqa: PTH116 (strings: once per profile)
-        _reuse(Path(source), target, lambda path: shutil.copyfile(source, path))
+        self.sizes[rel] = os.stat(source).st_size if size is None else size  # noqa: PTH116
+        target = f"{self.path}/{normal}"
+        try:
+            os.link(source, target)
+        except OSError:  # a file there already, no folder yet, or no hard links here
+            _reuse(Path(source), Path(target), lambda path: shutil.copyfile(source, path))
 
     def prune(self, but: str = "") -> None:
         """Remove the kept tree's files that the new site does not have, except those under
@@ -154,8 +163,8 @@ class Subfolder:
     def keep(self, rel: str, size: int | None = None) -> bool:
         return self.staging.keep(self.prefix + rel, size)
 
-    def link(self, rel: str, source: str) -> None:
-        self.staging.link(self.prefix + rel, source)
+    def link(self, rel: str, source: str, size: int | None = None) -> None:
+        self.staging.link(self.prefix + rel, source, size)
         self.fresh.append(rel)
 
     def write(self, rel: str, data: bytes) -> None:

@@ -5,6 +5,7 @@ rewrites only the files it touches (issue 6)."""
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import threading
 from pathlib import Path
@@ -373,6 +374,38 @@ def test_a_kept_file_or_folder_in_the_way_of_a_new_path_is_replaced(tmp_path: Pa
     staging.commit()
     assert (out / "a").read_bytes() == b"now a file"
     assert (out / "b" / "index.html").read_bytes() == b"now a page"
+
+
+def test_a_linked_file_is_linked_anew_or_in_place_of_what_the_kept_tree_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Search fragments are linked into the staged site: as new names (the common case,
+    tried first), over the kept tree's other file of the same name, in a folder not made
+    yet, as a copy where there are no hard links, and with the size the caller knows."""
+    out, kept = tmp_path / "public", tmp_path / ".public.staging"
+    (kept / "f").mkdir(parents=True)
+    (kept / "f" / "old.pf").write_text("the last build's fragment")
+    made = tmp_path / "made"
+    made.mkdir()
+    for name in ("new.pf", "old.pf", "deep.pf", "copied.pf"):
+        (made / name).write_text(f"Pagefind wrote {name}")
+    staging = output.Staging(out)
+    staging.link("f/new.pf", str(made / "new.pf"), 20)
+    staging.link("f/old.pf", str(made / "old.pf"))
+    staging.link("f/g/h/deep.pf", str(made / "deep.pf"))
+    monkeypatch.setattr(output.os, "link", _no_hard_links)
+    staging.link("f/copied.pf", str(made / "copied.pf"))
+    monkeypatch.undo()
+    assert staging.sizes == {"f/new.pf": 20, "f/old.pf": 21, "f/g/h/deep.pf": 22, "f/copied.pf": 24}  # new.pf: as told
+    staged, linked = staging.path / "f", ("new.pf", "old.pf", "g/h/deep.pf")
+    for rel in linked:
+        assert (staged / rel).samefile(made / posixpath.basename(rel))
+    assert not (staged / "copied.pf").samefile(made / "copied.pf")
+    assert staging.commit() == (4, 87)
+    assert {path.relative_to(out).as_posix(): path.read_text() for path in out.rglob("*.pf")} == {
+        f"f/{rel}": f"Pagefind wrote {posixpath.basename(rel)}"
+        for rel in ("new.pf", "old.pf", "g/h/deep.pf", "copied.pf")
+    }
 
 
 # --- a page whose inputs did not change is not rendered again ---------------------------------
