@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from katalog import parallel
-from katalog.cache import Cache, digest
+from katalog.cache import Cache, digest, memo
 
 
 @pytest.mark.parametrize(("count", "cores"), [(0, 2), (1, 2), (10, 3), (1000, 2), (4124, 2), (7, 7), (5, 9), (400, 1)])
@@ -152,3 +152,25 @@ def test_a_cache_of_another_code_version_is_deleted_when_opened(tmp_path: Path) 
     cache.put_many("t", {"k": "v"})
     assert not old.exists()
     assert [p.name for p in tmp_path.iterdir()] == [Cache.file_for(tmp_path).name]
+
+
+def _squared(item: int) -> dict[str, int]:
+    return {"item": item, "squared": item * item}
+
+
+def _never(item: int) -> dict[str, int]:
+    raise AssertionError(f"{item} was worked out again instead of read from the cache")
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_memo_remembers_what_it_worked_out_but_what_is_not_settled(tmp_path: Path, cores: int) -> None:
+    """On several cores the workers pickle each result once, for this process and for the cache."""
+    items = list(range(300))
+    store = Cache(tmp_path)
+    odd_only = lambda result: result["item"] % 2 == 1  # noqa: E731 (the settled results: the odd items')
+    first = memo(store, "squares", items, str, _squared, cores, odd_only)
+    assert first == [_squared(item) for item in items]
+    assert memo(store, "squares", items[1::2], str, _never, cores) == first[1::2]
+    with pytest.raises(AssertionError, match="0 was worked out again"):
+        memo(store, "squares", [0], str, _never, 1)
+    store.close()
