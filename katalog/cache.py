@@ -200,13 +200,14 @@ def memo(
     keys = [key_of(item) for item in items]
     known = store.get_objects(table, [k for k in keys if k]) if store else {}
     missing = [i for i, key in enumerate(keys) if key not in known]
+    todo = [items[i] for i in missing]
     if store and cores > 1:  # pickled by the workers, once: for this process and for the cache
-        pickled = parallel.map_items(functools.partial(_pickled, work), [items[i] for i in missing], cores)
+        pickled = parallel.map_items(functools.partial(_pickled, work), todo, cores)
         done = {i: pickle.loads(data) for i, data in zip(missing, pickled, strict=True)}
         kept = {keys[i]: data for i, data in zip(missing, pickled, strict=True) if _kept(keys[i], done[i], settled)}
         store.put_many(table, kept)
     else:
-        done = dict(zip(missing, parallel.map_items(work, [items[i] for i in missing], cores), strict=True))
+        done = dict(zip(missing, parallel.map_items(work, todo, cores), strict=True))
         if store:
             store.put_objects(table, {keys[i]: result for i, result in done.items() if _kept(keys[i], result, settled)})
     return [done[i] if i in done else known[key] for i, key in enumerate(keys)]

@@ -38,8 +38,9 @@ def workers(requested: int | None = None) -> int:
 
 
 def chunks(count: int, cores: int) -> list[range]:
-    """``range(count)`` cut into contiguous chunks for ``cores`` workers, each a quarter
-    of what is left after the chunks before it, down to a smallest size.
+    """``range(count)`` cut into contiguous chunks for ``cores`` workers, each
+    ``1 / (2 * cores)`` of what is left after the chunks before it (a quarter, for two),
+    down to a smallest size.
 
     Guided scheduling: the first chunks are large (few to hand out), the last ones
     small, so when the items' costs differ (pages of one kind after another, bodies of
