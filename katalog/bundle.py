@@ -267,17 +267,27 @@ _Posting = tuple[int, bytes]  # page in the part; locations and meta locations, 
 
 def _renumbered(word: str, raw: list[Any], numbers: _Numbers) -> list[_Posting]:
     """A word's postings with their pages and meta fields renumbered, and their locations
-    encoded; those of left-out pages dropped."""
+    encoded; those of left-out pages dropped. (The common encodings written out here, not
+    called: this loop is most of the time a part takes to read, for millions of postings.)"""
     page, pages, markers = 0, numbers.pages, numbers.markers
-    postings = []
+    postings: list[_Posting] = []
+    append, integers = postings.append, _INTEGERS.__getitem__
     for posting in raw:
-        if len(posting) != 3:
-            raise BundleError(f"a posting of {word!r} is not [page, locations, meta locations]")
-        page += posting[0]
+        try:
+            delta, locations, meta = posting
+        except (TypeError, ValueError):
+            raise BundleError(f"a posting of {word!r} is not [page, locations, meta locations]") from None
+        page += delta
         new = pages[page]
         if new is not None:
-            meta = [markers[-n - 1] if n < 0 else n for n in posting[2]] if posting[2] else posting[2]
-            postings.append((new, _array(posting[1]) + _array(meta)))
+            try:
+                encoded = _ARRAYS[len(locations)] + b"".join(map(integers, locations))
+            except (KeyError, TypeError, IndexError):  # a long list, a large number, or not a number
+                encoded = cbor2.dumps(locations)
+            if meta == []:
+                append((new, encoded + _NO_META))
+            else:
+                append((new, encoded + _array([markers[-n - 1] if n < 0 else n for n in meta] if meta else meta)))
     return postings
 
 
@@ -290,7 +300,11 @@ def _encoded(postings: list[_Posting]) -> Postings | None:
     if not postings:
         return None
     postings.sort(key=itemgetter(0))
-    others = [_POSTING + _integer(page - before) + rest for (before, _), (page, rest) in pairwise(postings)]
+    numbers = _INTEGERS.get
+    others = [
+        _POSTING + (numbers(page - before) or _integer(page - before)) + rest
+        for (before, _), (page, rest) in pairwise(postings)
+    ]
     first, last = postings[0], postings[-1]
     return (first[0], last[0], len(postings), first[1], b"".join(others))
 
@@ -762,6 +776,7 @@ _HEADS = {major: [_head(major, number) for number in range(_HEADS_BELOW)] for ma
 _INTEGERS = {number: _HEADS[0][number] for number in range(_HEADS_BELOW)} | {-n: head(1, n - 1) for n in range(1, 257)}
 _ARRAYS = _HEADS[4][:256]
 _POSTING = head(4, 3)
+_NO_META = _ARRAYS[0]
 
 
 def _integer(number: int) -> bytes:

@@ -167,6 +167,26 @@ def test_postings_and_heads_are_encoded_as_cbor2_encodes_them(values: list[objec
             assert value < 0 or bundle.head(0, value) == cbor2.dumps(value)
 
 
+def test_a_parts_postings_are_renumbered_and_encoded_as_cbor2_encodes_them() -> None:
+    """Pagefind's page 1 is left out (a later bundle replaced it); its pages 0, 2 and 3 become
+    the part's 5, 0 and 1; its meta fields 0 and 1 (markers -1 and -2) become the part's 2 and 0."""
+    numbers = bundle._Numbers([5, None, 0, 1], [-3, -1])
+    locations = [[0, 23, 8191], [8192, 2**32], list(range(256)), ["a", [1]], [], [7]]
+    metas = [[], [-1, -2, 4], [], [3], [-2], None]
+    deltas = [0, 1, 1, 1, 0, 0]  # pages 0, 1 (left out), 2, 3, 3, 3
+    raw = [[delta, where, meta] for delta, where, meta in zip(deltas, locations, metas, strict=True)]
+    expected = [
+        (5, cbor2.dumps(locations[0]) + cbor2.dumps([])),
+        (0, cbor2.dumps(locations[2]) + cbor2.dumps([])),
+        (1, cbor2.dumps(locations[3]) + cbor2.dumps([3])),
+        (1, cbor2.dumps(locations[4]) + cbor2.dumps([-1])),
+        (1, cbor2.dumps(locations[5]) + cbor2.dumps(None)),
+    ]
+    assert bundle._renumbered("kata", raw, numbers) == expected
+    with pytest.raises(bundle.BundleError, match=r"a posting of 'kata' is not \[page, locations, meta locations\]"):
+        bundle._renumbered("kata", [[0, [1]]], numbers)
+
+
 def test_sorts_compare_numbers_as_numbers_and_refuse_a_part_sorted_otherwise() -> None:
     def part(values: list[str], order: list[int]) -> tuple[Path, bundle.Language]:
         pages = [(f"id_{n}", 1) for n in range(len(values))]
