@@ -16,7 +16,7 @@ as a fresh process:
                               the range of all (one run can take twice as long as the next)
     rebuild, template edited  one line added to templates/base.html
     check (cache warm)        build.py check after those builds
-    check (no cache)          build.py check with the cache deleted
+    check (no cache)          build.py check with a cache folder no run used
 
 and prints wall seconds, the peak memory of the whole process tree (Pagefind
 included; RSS sampled every 50 ms, PSS as said at SAMPLE_SECONDS), files written (new or changed bytes), the
@@ -40,6 +40,12 @@ slower than elsewhere, and a build creates one folder per page. Runs write
 bytecode (``__pycache__``) as a normal installation does.
 
 (and last, ``cold build, no search``: the first case with --no-search).
+
+Each cold build writes into an output folder and a cache no build used, and nothing
+is deleted until every size has run, as in a fresh clone: on a file system without a
+journal (this machine's ext4), ext4 does not reuse an inode freed in the last minute
+or more and looks at each on its way (``recently_deleted``), so a build that follows
+the deletion of the last one's 100,000 files creates its own more slowly.
 """
 
 from __future__ import annotations
@@ -62,7 +68,6 @@ sys.path.insert(0, str(ROOT))
 from tests.synthetic_loader import synthetic  # noqa: E402 (needs ROOT on the path)
 
 GENERATOR = ("build.py", "katalog", "templates", "assets")
-CACHE = ".cache"  # the generator's cache folder, relative to its project folder
 # Sampling costs the measured build: reading a process's PSS makes the kernel walk its page
 # tables (18 ms for a process of 1.5 GB here). Read every 200 ms, as before, sampling took 17
 # to 22 s of CPU during a cold build of 30,000 profiles, a sixth of a core. RSS (cheap) is now
@@ -244,12 +249,7 @@ def run_size(profiles: int, scratch: Path, repeat: int = 1) -> list[tuple[str, F
     synthetic().generate(content, profiles, seed=1)
     build = [sys.executable, "build.py", "build", "--content", str(content), "--out", str(out)]
 
-    def cold(*extra: str) -> Figures:
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(project / CACHE, ignore_errors=True)
-        return measure([*build, *extra], project, out)
-
-    rows = [("cold build with search", cold())]  # leaves a build and its cache for the rebuilds
+    rows = [("cold build with search", measure(build, project, out))]  # leaves a build and its cache for the rebuilds
     rows.append(("rebuild, nothing changed", measure(build, project, out)))
     edit_profile(content)
     rows.append(("rebuild, 1 profile edited", measure(build, project, out)))
@@ -262,9 +262,11 @@ def run_size(profiles: int, scratch: Path, repeat: int = 1) -> list[tuple[str, F
     rows.append(("rebuild, template edited", measure(build, project, out)))
     check = [sys.executable, "build.py", "check", "--content", str(content)]
     rows.append(("check (cache warm)", measure(check, project, out)))
-    shutil.rmtree(project / CACHE, ignore_errors=True)
-    rows.append(("check (no cache)", measure(check, project, out)))
-    rows.append(("cold build, no search", cold("--no-search")))
+    rows.append(("check (no cache)", measure([*check, "--cache", str(scratch / "cache-check")], project, out)))
+    # Into folders no build used (see the module's docstring), as is the first cold build.
+    bare = scratch / "public-no-search"
+    cold = [*build[:-1], str(bare), "--cache", str(scratch / "cache-no-search"), "--no-search"]
+    rows.append(("cold build, no search", measure(cold, project, bare)))
     return rows
 
 
@@ -275,10 +277,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of the steady-state edit (median shown)")
     args = parser.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    made: list[Path] = []  # removed at the end, not between sizes (see the docstring)
+    try:
+        _run_sizes(args, made)
+    finally:
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def _run_sizes(args: argparse.Namespace, made: list[Path]) -> None:
     for profiles in args.profiles:
         reference = reference_ms()
-        with tempfile.TemporaryDirectory(dir=args.scratch) as tmp:
-            rows = run_size(profiles, Path(tmp), max(1, args.repeat))
+        tmp = Path(tempfile.mkdtemp(dir=args.scratch))
+        made.append(tmp)
+        rows = run_size(profiles, tmp, max(1, args.repeat))
         after = reference_ms()
         print(f"\n{profiles:,} profiles (reference: {reference:.1f} ms per Markdown text before, {after:.1f} after)")
         names = ("seconds", "peak MB", "RSS MB", "written", "output MB", "steal", "meter s")
@@ -292,7 +305,6 @@ def main(argv: list[str]) -> int:
                 f"{name:<27} {f.seconds:>8.1f} {f.peak_mb:>8.0f} {f.rss_mb:>8.0f} {f.written:>8} "
                 f"{f.output_mb:>10.1f} {f.steal:>6.0%} {f.meter_cpu:>8.1f}{flag}"
             )
-    return 0
 
 
 if __name__ == "__main__":
