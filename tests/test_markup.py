@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import markdown
 import pytest
 
@@ -90,20 +92,34 @@ SAMPLES = [
     "# Judul\n## Bagian *miring*\n### Lagi `kode`",
     "Hanya _miring_ dan __tebal__ di sini",
     "Teks polos tanpa tanda apa pun.",
+    # Block markers: quotes, underlined headings, rules, reference definitions, tables.
+    "> kutipan\n> lanjut\n\nbukan > kutipan, 3 > 2",
+    "Judul\n=====\n\nSub\n---\n\nteks - dengan - tanda = sama",
+    "satu\n\n- - -\n\n***\n\n___\n\n-- dua tanda --",
+    "[a]: /x\n[b]: https://contoh.go.id 'judul'\n\n[a] dan [b] dan [c]: bukan definisi",
+    "a | b\n--- | ---\n1 | 2\n\nbaris | tanpa tabel",
+    # A bracket after '!' opens an image, any other a link.
+    "wow![gambar](/a.png) wow! [tautan](/b) !![dua](/c) \\![lolos](/d) [![dalam](/e)](/f)",
 ]
 
 
-def test_inline_patterns_left_out_for_a_body_never_change_its_html(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A pattern is skipped only where its marker is absent, so the HTML must be what the
-    full set of patterns gives: over these samples and every body of the shipped content."""
+def test_the_tuned_converter_never_changes_a_bodys_html(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Inline patterns are left out where their marker is absent, block processors are not
+    asked about a block without theirs, and links are found from their bracket: the HTML
+    must be what Python-Markdown untuned gives, over these samples and every body of the
+    shipped content and of a synthetic catalogue."""
     from katalog import markup as module
     from katalog import sources
 
     from .helpers import SHIPPED
+    from .synthetic_loader import synthetic
 
-    texts = SAMPLES + [doc.body for doc in sources.scan(SHIPPED).documents if doc.body]
+    synthetic().generate(tmp_path, 40, seed=3)
+    texts = SAMPLES + [doc.body for root in (SHIPPED, tmp_path) for doc in sources.scan(root).documents if doc.body]
     fast = [Markup("/sub/").render(text) for text in texts]
     monkeypatch.setattr(module, "INLINE_MARKERS", {})
+    monkeypatch.setattr(module, "BLOCK_MARKERS", {})
+    monkeypatch.setattr(module, "LINK_PATTERNS", ())
     full = [Markup("/sub/").render(text) for text in texts]
     assert fast == full
 
