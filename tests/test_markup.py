@@ -89,6 +89,7 @@ SAMPLES = [
     "* daftar\n* butir\n\n1. satu\n2. dua",
     "| a | b |\n|---|:-:|\n| 1 | **2** |",
     "```\n<script>x</script> [bukan](tautan)\n```",
+    "~~~~\nkode *bukan miring*\n~~~~\n\n``bukan pagar``",
     "# Judul\n## Bagian *miring*\n### Lagi `kode`",
     "Hanya _miring_ dan __tebal__ di sini",
     "Teks polos tanpa tanda apa pun.",
@@ -104,10 +105,10 @@ SAMPLES = [
 
 
 def test_the_tuned_converter_never_changes_a_bodys_html(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Inline patterns are left out where their marker is absent, block processors are not
-    asked about a block without theirs, and links are found from their bracket: the HTML
-    must be what Python-Markdown untuned gives, over these samples and every body of the
-    shipped content and of a synthetic catalogue."""
+    """Inline patterns and the fenced code preprocessor are left out where their marker is
+    absent, block processors are not asked about a block without theirs, and links are
+    found from their bracket: the HTML must be what Python-Markdown untuned gives, over
+    these samples and every body of the shipped content and of a synthetic catalogue."""
     from katalog import markup as module
     from katalog import sources
 
@@ -119,6 +120,7 @@ def test_the_tuned_converter_never_changes_a_bodys_html(monkeypatch: pytest.Monk
     fast = [Markup("/sub/").render(text) for text in texts]
     monkeypatch.setattr(module, "INLINE_MARKERS", {})
     monkeypatch.setattr(module, "BLOCK_MARKERS", {})
+    monkeypatch.setattr(module, "PREPROCESSOR_MARKERS", {})
     monkeypatch.setattr(module, "LINK_PATTERNS", ())
     full = [Markup("/sub/").render(text) for text in texts]
     assert fast == full
