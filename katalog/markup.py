@@ -144,8 +144,12 @@ INLINE_MARKERS = {
 }
 
 
-# The same for the fenced code preprocessor, which searches the whole text for a fence.
-PREPROCESSOR_MARKERS = {"fenced_code_block": ("```", "~~~")}
+# The same for processors of the whole text or tree that can change nothing without their
+# marker: the fenced code preprocessor (it searches the text for a fence); the raw HTML one
+# (it parses the text for tags and entities, and gives back the same lines when there are
+# none); and the tree processor that puts back backslash-escaped characters (only the
+# escape pattern, which needs a backslash, leaves them out).
+PROCESSOR_MARKERS = {"fenced_code_block": ("```", "~~~"), "html_block": ("<", "&"), "unescape": ("\\",)}
 
 
 # Python-Markdown finds a link, a reference or a short reference by ``(?<!\!)\[``: a
@@ -206,7 +210,7 @@ class Markup:
     def _converter(self, text: str) -> markdown.Markdown:
         unused = frozenset(
             name
-            for name, markers in (INLINE_MARKERS | PREPROCESSOR_MARKERS).items()
+            for name, markers in (INLINE_MARKERS | PROCESSOR_MARKERS).items()
             if not any(m in text for m in markers)
         )
         md = self._converters.get(unused)
@@ -216,6 +220,7 @@ class Markup:
             for name in unused:
                 md.inlinePatterns.deregister(name, strict=False)
                 md.preprocessors.deregister(name, strict=False)
+                md.treeprocessors.deregister(name, strict=False)
             for name in LINK_PATTERNS:
                 if name in md.inlinePatterns:
                     _search_from_the_bracket(md.inlinePatterns[name])

@@ -105,7 +105,7 @@ SAMPLES = [
 
 
 def test_the_tuned_converter_never_changes_a_bodys_html(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Inline patterns and the fenced code preprocessor are left out where their marker is
+    """Inline patterns and whole-text processors are left out where their marker is
     absent, block processors are not asked about a block without theirs, and links are
     found from their bracket: the HTML must be what Python-Markdown untuned gives, over
     these samples and every body of the shipped content and of a synthetic catalogue."""
@@ -120,7 +120,7 @@ def test_the_tuned_converter_never_changes_a_bodys_html(monkeypatch: pytest.Monk
     fast = [Markup("/sub/").render(text) for text in texts]
     monkeypatch.setattr(module, "INLINE_MARKERS", {})
     monkeypatch.setattr(module, "BLOCK_MARKERS", {})
-    monkeypatch.setattr(module, "PREPROCESSOR_MARKERS", {})
+    monkeypatch.setattr(module, "PROCESSOR_MARKERS", {})
     monkeypatch.setattr(module, "LINK_PATTERNS", ())
     full = [Markup("/sub/").render(text) for text in texts]
     assert fast == full
