@@ -98,6 +98,7 @@ SAMPLES = [
     "Judul\n=====\n\nSub\n---\n\nteks - dengan - tanda = sama",
     "satu\n\n- - -\n\n***\n\n___\n\n-- dua tanda --",
     "[a]: /x\n[b]: https://contoh.go.id 'judul'\n\n[a] dan [b] dan [c]: bukan definisi",
+    "Lihat [teks][x], [y] dan [z][] tanpa definisi.",
     "a | b\n--- | ---\n1 | 2\n\nbaris | tanpa tabel",
     # A bracket after '!' opens an image, any other a link.
     "wow![gambar](/a.png) wow! [tautan](/b) !![dua](/c) \\![lolos](/d) [![dalam](/e)](/f)",
