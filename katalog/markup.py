@@ -15,6 +15,7 @@ rendered (:class:`Bodies`).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -107,8 +108,26 @@ class _HeadingIds(Treeprocessor):
         used = {element.attrib["id"] for element in root.iter() if "id" in element.attrib}
         for element in root.iter():
             if element.tag in HEADINGS and "id" not in element.attrib:
-                name = html.unescape(strip_tags(render_inner_html(element, self.md)))
-                element.attrib["id"] = unique(slugify(name, "-"), used)
+                element.attrib["id"] = unique(_slug(self._name(element)), used)
+
+    def _name(self, heading: ET.Element) -> str:
+        """The heading's text as ``toc`` reads it: serialised, placeholders put back, tags
+        stripped, entities unescaped; for plain text (no child element, no placeholder,
+        nothing serialising escapes: the section headings of nearly every body), that is
+        its words, without serialising it."""
+        text = heading.text or ""
+        if len(heading) == 0 and not _NOT_PLAIN.intersection(text):
+            return " ".join(text.split())
+        return html.unescape(strip_tags(render_inner_html(heading, self.md)))
+
+
+_NOT_PLAIN = frozenset("\x02\x03&<>")  # Python-Markdown's placeholders, and what serialising escapes
+
+
+@functools.lru_cache(maxsize=4096)
+def _slug(name: str) -> str:
+    """``toc``'s slug of a heading: worked out once for the section headings every body repeats."""
+    return slugify(name, "-")
 
 
 class _SiteExtension(Extension):

@@ -59,6 +59,7 @@ def test_headings_get_the_ids_the_toc_extension_would_give(markup: Markup) -> No
     text = (
         "## Latar Belakang\n\nTeks.\n\n## Latar *Belakang*\n\n### A &amp; B `kode` [tautan](https://example.org)\n\n"
         "## Latar Belakang\n\n## Latar Belakang_1\n\n#### Dampak: 90% <b>warga</b>\n\n## ***\n\n## Ekonomi & Sosial\n"
+        "\n##   Spasi   ganda  ##\n\n## Ibu\u2013Anak, Pelayanan Één\n\n## Latar Belakang\n"
     )
     toc = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, "toc"], output_format="html")
     assert markup.render(text) == sanitise(toc.convert(text))
