@@ -154,6 +154,7 @@ def _timestamp_as_text(constructor: yaml.constructor.SafeConstructor, node: yaml
     return constructor.construct_scalar(node)
 
 
+_AS_TEXT = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})  # see _Walker._scalar
 _Constructor.yaml_constructors = {
     **yaml.constructor.SafeConstructor.yaml_constructors,
     "tag:yaml.org,2002:timestamp": _timestamp_as_text,
@@ -462,12 +463,19 @@ class _Walker:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """A scalar's value; text (most of them) is the node's own, as the constructor would
+        give it, without its bookkeeping (a file's keys and texts are most of its nodes)."""
+        if type(node) is yaml.ScalarNode and node.tag in _AS_TEXT:
+            return node.value
         return self.constructor.construct_object(node, deep=True)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = str(self.constructor.construct_object(key_node, deep=True))
+            key = str(self._scalar(key_node))
             child = (*path, key)
             if key in out:
                 first = self.keys[child][0]
