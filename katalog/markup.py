@@ -174,10 +174,10 @@ PROCESSOR_MARKERS = {"fenced_code_block": ("```", "~~~"), "html_block": ("<", "&
 
 # Python-Markdown finds a link, a reference or a short reference by ``(?<!\!)\[``: a
 # pattern that begins with a look-behind, which Python's regular expressions try at every
-# character of every run of text (15 % of a synthetic body's conversion, counted in
-# instructions; three patterns of the same). ``\[(?<!!\[)``
-# matches the same bracket, not after ``!``, but begins with a literal character, which they
-# find at once. The match is the same (the bracket alone), so is the HTML.
+# character of every run of text (for the three patterns, 15 % of a synthetic body's
+# conversion, counted in instructions). ``\[(?<!!\[)`` matches the same bracket, not after
+# ``!``, but begins with a literal character, which they find at once. The match is the
+# same (the bracket alone), so is the HTML.
 LINK_PATTERNS = ("reference", "link", "short_reference")
 LINK_FROM_THE_BRACKET = r"\[(?<!!\[)"
 
@@ -206,6 +206,8 @@ BLOCK_MARKERS = {
 
 
 def _ask_only_with(processor: BlockProcessor, markers: tuple[str, ...]) -> None:
+    """Have ``processor`` answer no, without asking its own test, for a block holding none
+    of ``markers``."""
     test = processor.test
 
     def guarded(parent: ET.Element, block: str) -> bool:
@@ -237,7 +239,7 @@ class Markup:
         if md is None:
             extensions: list[str | Extension] = [*MARKDOWN_EXTENSIONS, _SiteExtension(self.base_path)]
             md = markdown.Markdown(extensions=extensions, output_format="html")
-            for name in unused:
+            for name in unused:  # no name is in two of these registries
                 md.inlinePatterns.deregister(name, strict=False)
                 md.preprocessors.deregister(name, strict=False)
                 md.treeprocessors.deregister(name, strict=False)

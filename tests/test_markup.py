@@ -7,7 +7,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from katalog.markup import MARKDOWN_EXTENSIONS, Markup, sanitise
+from katalog.markup import BLOCK_MARKERS, INLINE_MARKERS, MARKDOWN_EXTENSIONS, PROCESSOR_MARKERS, Markup, sanitise
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +126,18 @@ def test_the_tuned_converter_never_changes_a_bodys_html(monkeypatch: pytest.Monk
     monkeypatch.setattr(module, "LINK_PATTERNS", ())
     full = [Markup("/sub/").render(text) for text in texts]
     assert fast == full
+
+
+def test_each_part_left_out_or_guarded_is_one_python_markdown_has() -> None:
+    """A misspelt name would leave nothing out; a name in two registries would leave out both."""
+    md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
+    registries = (md.inlinePatterns, md.preprocessors, md.treeprocessors)
+    for name in INLINE_MARKERS:
+        assert [name in registry for registry in registries] == [True, False, False], name
+    for name in PROCESSOR_MARKERS:
+        assert sum(name in registry for registry in registries) == 1, name
+        assert name not in md.inlinePatterns, name
+    assert all(name in md.parser.blockprocessors for name in BLOCK_MARKERS)
 
 
 def test_a_body_without_markers_runs_no_pattern_that_needs_them() -> None:
