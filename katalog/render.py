@@ -49,17 +49,17 @@ class Strings:
     """
 
     def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
+        # Nested groups wrapped once, not on every lookup (tens of lookups a page).
+        self._data = {key: Strings(value) if isinstance(value, dict) else value for key, value in data.items()}
 
     def __getattr__(self, name: str) -> Any:
         try:
-            return self[name]
+            return self._data[name]
         except KeyError:
             raise AttributeError(name) from None
 
     def __getitem__(self, name: str) -> Any:
-        value = self._data[name]
-        return Strings(value) if isinstance(value, dict) else value
+        return self._data[name]
 
     def __contains__(self, name: str) -> bool:
         return name in self._data
