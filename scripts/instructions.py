@@ -109,7 +109,7 @@ def _count(stage: str, do: bool, folder: Path) -> tuple[int, int]:
     found = COLLECTED.search(done.stderr)
     if done.returncode != 0 or found is None:
         raise RuntimeError(f"{stage} failed under valgrind:\n{done.stderr[-2000:]}")
-    return int(found[1]), items or int(done.stdout.split()[-1])
+    return int(found[1]), items or int(done.stdout.split()[-1])  # the harness prints its items last
 
 
 def _pagefind(folder: Path, do: bool) -> tuple[list[str], int]:
@@ -175,12 +175,14 @@ def _read_parts(folder: Path, do: bool) -> int:
 
     gc.disable()  # as the build reads them (see pipeline._few_collections)
     parts = sorted((folder / "cache" / search.PARTS).glob(f"*/{search.WHOLE}"))
+    if not parts:
+        raise SystemExit(f"no part of a search index in {folder / 'cache'}: did the build index?")
     pages = 0
     for part in parts:
         if do:
             read = bundle.read_part(part.parent, folder / "site")
             pages += sum(len(language.pages) for language in read.languages.values())
-    return pages or 1
+    return pages
 
 
 HARNESSES: dict[str, Callable[[Path, bool], int]] = {
