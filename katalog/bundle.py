@@ -300,11 +300,7 @@ def _encoded(postings: list[_Posting]) -> Postings | None:
     if not postings:
         return None
     postings.sort(key=itemgetter(0))
-    numbers = _INTEGERS.get
-    others = [
-        _POSTING + (numbers(page - before) or _integer(page - before)) + rest
-        for (before, _), (page, rest) in pairwise(postings)
-    ]
+    others = [_POSTING + _integer(page - before) + rest for (before, _), (page, rest) in pairwise(postings)]
     first, last = postings[0], postings[-1]
     return (first[0], last[0], len(postings), first[1], b"".join(others))
 
