@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from katalog import bodies
 from katalog.sources import Document
 
@@ -61,6 +63,26 @@ def test_links_inside_code_are_not_links() -> None:
     body = "Tulis `[x](/tidak-ada/)` begini.\n\n```\n[y](/juga-tidak/)\n<script>x</script>\n```\n"
     assert link_errors(body) == []
     assert bodies.unsafe_in(doc(body)) == []
+
+
+@pytest.mark.parametrize("fence", ["```", "~~~", "````"])
+def test_inside_any_fence_nothing_is_a_link_or_a_heading_and_lines_after_it_are(fence: str) -> None:
+    body = f"## Cara kerja\n\n{fence}\n[y](/tidak-ada/)\n#### kode\n{fence}\n\n[z](/juga-tidak/)\n"
+    assert [(link.target, link.line) for link in bodies.links_in(doc(body))] == [("/juga-tidak/", 17)]
+    assert bodies.headings_in(doc(body)) == []
+    assert [number for number, _ in bodies.lines(doc(body))] == [10, 11, 16, 17, 18]
+
+
+def test_without_a_fence_every_line_is_read_with_its_number() -> None:
+    body = "Satu `kode`\n\n## Dua\n[a](/x/) dan ``[b](/y/)``\n"
+    assert list(bodies.lines(doc(body))) == [
+        (10, "Satu `kode`"),
+        (11, ""),
+        (12, "## Dua"),
+        (13, "[a](/x/) dan ``[b](/y/)``"),
+        (14, ""),
+    ]
+    assert [link.target for link in bodies.links_in(doc(body))] == ["/x/"]
 
 
 def test_scripts_handlers_and_other_schemes_are_refused_with_their_place() -> None:
