@@ -209,9 +209,10 @@ def _ask_only_with(processor: BlockProcessor, markers: tuple[str, ...]) -> None:
     """Have ``processor`` answer no, without asking its own test, for a block holding none
     of ``markers``."""
     test = processor.test
+    holds = re.compile("|".join(map(re.escape, markers))).search  # one search in C, not a loop per marker
 
     def guarded(parent: ET.Element, block: str) -> bool:
-        return any(marker in block for marker in markers) and test(parent, block)
+        return holds(block) is not None and test(parent, block)
 
     processor.test = guarded  # type: ignore[method-assign]
 
