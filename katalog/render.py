@@ -77,9 +77,6 @@ def load_strings(templates_dir: Path, lang: str) -> Strings:
     return Strings(data)
 
 
-_markup = str.__new__
-
-
 def escape(value: Any, /) -> MarkupSafe:
     """``markupsafe.escape``, the same result for every value, without its second Python
     call for text, by far the most common value: ``Markup(text)`` runs ``Markup.__new__``,
@@ -87,7 +84,7 @@ def escape(value: Any, /) -> MarkupSafe:
     ``{{ ... }}`` of a page is escaped (some 180 on a profile's page), and this cut the
     time to render the pages of 3,000 synthetic profiles by a tenth."""
     if type(value) is str:
-        return _markup(MarkupSafe, _escape_inner(value))
+        return str.__new__(MarkupSafe, _escape_inner(value))
     return markupsafe.escape(value)
 
 
