@@ -192,9 +192,7 @@ def _read_language(
 def _bundle(folder: Path, name: str, meta_hash: str) -> _Bundle:
     meta = read(folder / name / f"pagefind.{meta_hash}.pf_meta")
     fragments = [(folder / name / "fragment" / f"{h}.pf_fragment").read_bytes() for h, _ in meta[META_PAGES]]
-    urls = [
-        json.loads(_unpacked(fragment, h))["url"] for fragment, (h, _) in zip(fragments, meta[META_PAGES], strict=True)
-    ]
+    urls = [_url(fragment, h) for fragment, (h, _) in zip(fragments, meta[META_PAGES], strict=True)]
     return _Bundle(name, meta, [str(field) for field in meta[META_FIELDS]], urls, fragments)
 
 
@@ -305,14 +303,33 @@ def _encoded(postings: list[_Posting]) -> Postings | None:
     return (first[0], last[0], len(postings), first[1], b"".join(others))
 
 
-SORT_ATTRIBUTE = re.compile(r'data-pagefind-sort="([^":]+):([^"]*)"')
+def _url(fragment: bytes, name: str) -> str:
+    """A fragment's page address. Pagefind writes ``url`` first, so only the fragment's
+    first bytes are inflated (a tenth of reading it whole, for every page of a part); the
+    whole fragment is read where they do not hold it."""
+    head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(fragment, _URL_HEAD)  # 16: gzip's header
+    if found := _URL_FIRST.match(head):
+        return str(json.loads(found[1]))
+    return str(json.loads(_unpacked(fragment, name))["url"])
+
+
+_URL_HEAD = 1024
+_URL_FIRST = re.compile(re.escape(SIGNATURE) + rb'\{"url":("(?:[^"\\]|\\.)*")')
+SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^":]+):([^"]*)"')
 
 
 def _sort_values(site: Path, url: str) -> dict[str, str]:
-    """The sort values a page declares (``data-pagefind-sort="name:value"``)."""
-    page = site / url.strip("/") / "index.html"
-    text = page.read_text("utf-8") if page.is_file() else ""
-    return {html.unescape(name): html.unescape(value) for name, value in SORT_ATTRIBUTE.findall(text)}
+    """The sort values a page declares (``data-pagefind-sort="name:value"``), found in its
+    bytes (no byte of a UTF-8 character other than ``"`` and ``:`` is one of them)."""
+    try:
+        text = (site / url.strip("/") / "index.html").read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return {}
+    return {_unescaped(name): _unescaped(value) for name, value in SORT_ATTRIBUTE.findall(text)}
+
+
+def _unescaped(value: bytes) -> str:
+    return html.unescape(value.decode("utf-8"))
 
 
 # --- merging -----------------------------------------------------------------------------------

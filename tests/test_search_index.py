@@ -203,6 +203,33 @@ def test_sorts_compare_numbers_as_numbers_and_refuse_a_part_sorted_otherwise() -
         bundle._merged_sorts([part(["b", "a"], [0, 1])], [0])
 
 
+@pytest.mark.parametrize(
+    ("record", "url"),
+    [
+        ('{"url":"/inovasi/a/","content":"Teks."}', "/inovasi/a/"),
+        ('{"url":"/inovasi/caf\\u00e9-\\"x\\"/","content":"Teks."}', '/inovasi/café-"x"/'),
+        ('{"url":"/' + "a" * 2000 + '/","content":"Teks."}', "/" + "a" * 2000 + "/"),  # beyond the head
+        ('{"content":"Teks.","url":"/inovasi/b/"}', "/inovasi/b/"),  # not first: the fragment read whole
+    ],
+)
+def test_a_fragment_gives_its_page_address_from_its_first_bytes_or_else_whole(record: str, url: str) -> None:
+    fragment = bundle.packed(bundle.SIGNATURE + record.encode())
+    assert bundle._url(fragment, "id_1.pf_fragment") == url == json.loads(record)["url"]
+    with pytest.raises(bundle.BundleError, match=r"unexpected Pagefind file format: id_1\.pf_fragment"):
+        bundle._url(bundle.packed(record.encode()), "id_1.pf_fragment")
+
+
+def test_sort_values_are_read_from_the_page_and_a_missing_page_has_none(tmp_path: Path) -> None:
+    page = tmp_path / "inovasi" / "kopi" / "index.html"
+    page.parent.mkdir(parents=True)
+    sorts = '<span data-pagefind-sort="judul:kopi &amp; teh ü"></span><span data-pagefind-sort="mulai:2012"></span>'
+    page.write_text(f"<html><body>{sorts}</body></html>", "utf-8")
+    assert bundle._sort_values(tmp_path, "/inovasi/kopi/") == {"judul": "kopi & teh ü", "mulai": "2012"}
+    (tmp_path / "inovasi" / "folder" / "index.html").mkdir(parents=True)
+    for missing in ("/inovasi/teh/", "/inovasi/kopi/index.html/", "/inovasi/folder/"):
+        assert bundle._sort_values(tmp_path, missing) == {}
+
+
 def test_a_bundle_from_another_pagefind_version_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "bundle"
     folder.mkdir()
