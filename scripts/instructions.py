@@ -123,8 +123,7 @@ def _pagefind(folder: Path, do: bool) -> tuple[list[str], int]:
         return [str(get_executable()), "--version"], 1
     output = folder / f"pagefind-{os.getpid()}"
     pages = len(list((folder / "content" / "innovations").glob("*.md")))  # no translations
-    command = [str(get_executable()), "--site", str(folder / "site"), "--glob", search.GLOB_ALL]
-    return [*command, "--output-path", str(output), "--quiet"], pages
+    return [*search.pagefind_command(folder / "site", search.GLOB_ALL, output), "--quiet"], pages
 
 
 # --- what runs under valgrind: set up, then the stage when asked; returns how many items -----

@@ -13,6 +13,7 @@ import json
 import random
 import shutil
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import cbor2
@@ -85,6 +86,48 @@ def test_files_whose_hashes_begin_alike_get_longer_names(tmp_path: Path, monkeyp
     assert len(names) == len(set(names)) == 14
     assert any(len(name) > len("id_0") for name in names)
     assert_same_as_one_run(out, tmp_path / "oracle")
+
+
+class _OutsideRoot(HTMLParser):
+    """The ``data-pagefind-*`` attributes of a page outside its ``data-pagefind-body`` element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # inside the element, how deep (0: outside it)
+        self.outside: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = [name for name, _ in attrs]
+        if self.depth:
+            self.depth += tag not in VOID_ELEMENTS
+        elif "data-pagefind-body" in names:
+            self.depth = 1
+        else:
+            self.outside += [f"<{tag} {name}>" for name in names if name.startswith("data-pagefind-")]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= 1 if self.depth else 0
+
+
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+@pytest.mark.parametrize("site", ["built_shipped", "built_minimal"])
+def test_a_profile_page_keeps_every_search_field_inside_the_element_pagefind_reads(
+    site: str, request: pytest.FixtureRequest
+) -> None:
+    """Pagefind takes that element as the page's root (``search.ROOT_SELECTOR``): a filter,
+    meta or sort field outside it would be missing from the index."""
+    out = request.getfixturevalue(site).out
+    pages = [*out.glob("inovasi/*/index.html"), *out.glob("*/inovasi/*/index.html")]
+    assert len([page for page in pages if "data-pagefind-body" in page.read_text("utf-8")]) >= 2
+    outside = {}
+    for page in pages:
+        parser = _OutsideRoot()
+        parser.feed(page.read_text("utf-8"))
+        if parser.outside:
+            outside[str(page.relative_to(out))] = parser.outside
+    assert not outside, f"outside the element Pagefind reads ({search.ROOT_SELECTOR}): {outside}"
 
 
 def assert_same_as_one_run(out: Path, oracle: Path) -> None:
