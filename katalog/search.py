@@ -82,11 +82,11 @@ def glob(patterns: tuple[str, ...]) -> str:
 
 GLOB_ALL = glob(("*",))  # every profile
 
-# Pagefind's root of each page: the element it indexes. It then leaves the rest of the
-# page (head, menus, related profiles, footer) to its HTML parser alone: 6.5 % fewer
-# instructions a profile page, and the same index, as long as no filter, meta or sort
-# field is outside the element (outside it Pagefind would not see them; the tests compare
-# the index with one Pagefind run given the whole pages).
+# Pagefind's root of each page: the element it indexes. It then does less with the rest of
+# the page (head, menus, related profiles, footer): 6 % fewer instructions a profile page,
+# and the same index, as long as no filter, meta or sort field is outside the element
+# (outside it Pagefind would not see them; the tests compare the index with one Pagefind
+# run given the whole pages, and look for such fields).
 ROOT_SELECTOR = "[data-pagefind-body]"
 
 

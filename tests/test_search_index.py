@@ -97,13 +97,17 @@ class _OutsideRoot(HTMLParser):
         self.outside: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = [name for name, _ in attrs]
         if self.depth:
             self.depth += tag not in VOID_ELEMENTS
-        elif "data-pagefind-body" in names:
+        elif any(name == "data-pagefind-body" for name, _ in attrs):
             self.depth = 1
         else:
-            self.outside += [f"<{tag} {name}>" for name in names if name.startswith("data-pagefind-")]
+            self.handle_startendtag(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """An element that opens nothing (``<tag/>``), or one outside the indexed element."""
+        if not self.depth:
+            self.outside += [f"<{tag} {name}>" for name, _ in attrs if name.startswith("data-pagefind-")]
 
     def handle_endtag(self, tag: str) -> None:
         self.depth -= 1 if self.depth else 0
