@@ -217,6 +217,18 @@ def _ask_only_with(processor: BlockProcessor, markers: tuple[str, ...]) -> None:
     processor.test = guarded  # type: ignore[method-assign]
 
 
+def _block_level_from_a_set(md: markdown.Markdown) -> None:
+    """Have ``md`` tell block-level tags from a set. Python-Markdown looks a tag up in a list
+    of 59 names (``Markdown.is_block_level``) for every element it lays out or serialises;
+    the list is complete once the extensions are registered, and nothing adds to it after."""
+    names = frozenset(md.block_level_elements)
+
+    def is_block_level(tag: object) -> bool:
+        return isinstance(tag, str) and tag.lower().rstrip("/") in names
+
+    md.is_block_level = is_block_level  # type: ignore[method-assign]
+
+
 class Markup:
     """Configured Markdown converters, reused for every body of a build (one for
     each set of inline patterns a body can use; a handful in practice)."""
@@ -250,6 +262,7 @@ class Markup:
             for name, markers in BLOCK_MARKERS.items():
                 if name in md.parser.blockprocessors:
                     _ask_only_with(md.parser.blockprocessors[name], markers)
+            _block_level_from_a_set(md)
             self._converters[unused] = md
         return md
 

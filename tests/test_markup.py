@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import markdown
@@ -83,6 +84,7 @@ SAMPLES = [
     "Baris satu  \nbaris dua",
     "Dinas & warga: &amp; &#169; &copy;",
     "<b>tebal</b>, <https://contoh.go.id>, <humas@contoh.go.id>, <!-- catatan -->",
+    "<div>blok</div>\n\n<DIV class=x>besar</DIV>\n\n<hr/>\n\n<span>sebaris</span> dan <P>paragraf</P>",
     "`kode *bukan miring*` dan \\*bintang\\* dan \\_garis\\_",
     "![Foto](/media/a/foto.jpg) dan [acuan][1] dan [singkat]\n\n[1]: /inovasi/\n[singkat]: https://contoh.go.id",
     "_miring_ **tebal** ***keduanya*** __garis__ nama_berkas_ini 5 * 3",
@@ -108,9 +110,10 @@ SAMPLES = [
 
 def test_the_tuned_converter_never_changes_a_bodys_html(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Inline patterns and whole-text processors are left out where their marker is
-    absent, block processors are not asked about a block without theirs, and links are
-    found from their bracket: the HTML must be what Python-Markdown untuned gives, over
-    these samples and every body of the shipped content and of a synthetic catalogue."""
+    absent, block processors are not asked about a block without theirs, links are
+    found from their bracket, and block-level tags told from a set: the HTML must be what
+    Python-Markdown untuned gives, over these samples and every body of the shipped
+    content and of a synthetic catalogue."""
     from katalog import markup as module
     from katalog import sources
 
@@ -124,6 +127,7 @@ def test_the_tuned_converter_never_changes_a_bodys_html(monkeypatch: pytest.Monk
     monkeypatch.setattr(module, "BLOCK_MARKERS", {})
     monkeypatch.setattr(module, "PROCESSOR_MARKERS", {})
     monkeypatch.setattr(module, "LINK_PATTERNS", ())
+    monkeypatch.setattr(module, "_block_level_from_a_set", lambda md: None)
     full = [Markup("/sub/").render(text) for text in texts]
     assert fast == full
 
@@ -147,3 +151,12 @@ def test_a_body_without_markers_runs_no_pattern_that_needs_them() -> None:
     names = ("link", "em_strong", "html", "backtick", "entity", "linebreak", "image_link")
     assert [name for name in names if name in plain] == []
     assert [name for name in names if name in rich] == list(names)
+
+
+def test_block_level_tags_are_told_as_python_markdown_tells_them() -> None:
+    tuned = Markup("/")._converter("Teks polos.")
+    plain = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
+    assert getattr(tuned.is_block_level, "__self__", None) is None  # the set's function, not the method
+    names = [*plain.block_level_elements, "span", "a", "P", "DIV/", "hr/", "", "x-blok"]
+    for tag in [*names, None, 1, ET.Comment]:
+        assert tuned.is_block_level(tag) == plain.is_block_level(tag), tag
