@@ -20,7 +20,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import markdown
 import nh3
@@ -29,6 +29,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import render_inner_html, slugify, strip_tags, unique
 from markdown.inlinepatterns import LINK_RE, Pattern
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import Registry
 
 from . import parallel
 from .cache import Cache, Reader, code_tag, digest
@@ -229,6 +230,41 @@ def _block_level_from_a_set(md: markdown.Markdown) -> None:
     md.is_block_level = is_block_level  # type: ignore[method-assign]
 
 
+class _Settled(Registry[Any]):
+    """A registry read from a list of its items in order, made again when it changes.
+
+    Python-Markdown asks its block processors' registry for its items for every block,
+    and its inline patterns' for each pattern by position for every run of text; each
+    time the registry checks its order and lists its items anew."""
+
+    _items: list[Any]
+
+    def settle(self) -> None:
+        self._items = list(super().__iter__())  # in order, as Python-Markdown lists them
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._items[key] if isinstance(key, int) else super().__getitem__(key)
+
+    def register(self, item: Any, name: str, priority: float) -> None:
+        super().register(item, name, priority)
+        self.settle()
+
+    def deregister(self, name: str, strict: bool = True) -> None:
+        super().deregister(name, strict)
+        self.settle()
+
+
+def _settle(registry: Registry[Any]) -> None:
+    """Make ``registry`` one read from a list (see :class:`_Settled`), its items unchanged.
+    Its class is changed in place: processors hold the registry itself (the inline
+    processor keeps the converter's ``inlinePatterns``), so a new one would go unseen."""
+    registry.__class__ = _Settled
+    registry.settle()  # type: ignore[attr-defined]
+
+
 class Markup:
     """Configured Markdown converters, reused for every body of a build (one for
     each set of inline patterns a body can use; a handful in practice)."""
@@ -263,6 +299,8 @@ class Markup:
                 if name in md.parser.blockprocessors:
                     _ask_only_with(md.parser.blockprocessors[name], markers)
             _block_level_from_a_set(md)
+            for registry in (md.preprocessors, md.parser.blockprocessors, md.inlinePatterns, md.treeprocessors):
+                _settle(registry)
             self._converters[unused] = md
         return md
 

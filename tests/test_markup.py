@@ -7,7 +7,9 @@ from pathlib import Path
 
 import markdown
 import pytest
+from markdown.util import Registry
 
+from katalog import markup as markup_module
 from katalog.markup import BLOCK_MARKERS, INLINE_MARKERS, MARKDOWN_EXTENSIONS, PROCESSOR_MARKERS, Markup, sanitise
 
 
@@ -111,7 +113,8 @@ SAMPLES = [
 def test_the_tuned_converter_never_changes_a_bodys_html(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Inline patterns and whole-text processors are left out where their marker is
     absent, block processors are not asked about a block without theirs, links are
-    found from their bracket, and block-level tags told from a set: the HTML must be what
+    found from their bracket, block-level tags told from a set, and registries read from
+    a list: the HTML must be what
     Python-Markdown untuned gives, over these samples and every body of the shipped
     content and of a synthetic catalogue."""
     from katalog import markup as module
@@ -128,6 +131,7 @@ def test_the_tuned_converter_never_changes_a_bodys_html(monkeypatch: pytest.Monk
     monkeypatch.setattr(module, "PROCESSOR_MARKERS", {})
     monkeypatch.setattr(module, "LINK_PATTERNS", ())
     monkeypatch.setattr(module, "_block_level_from_a_set", lambda md: None)
+    monkeypatch.setattr(module, "_settle", lambda registry: None)
     full = [Markup("/sub/").render(text) for text in texts]
     assert fast == full
 
@@ -160,3 +164,23 @@ def test_block_level_tags_are_told_as_python_markdown_tells_them() -> None:
     names = [*plain.block_level_elements, "span", "a", "P", "DIV/", "hr/", "", "x-blok"]
     for tag in [*names, None, 1, ET.Comment]:
         assert tuned.is_block_level(tag) == plain.is_block_level(tag), tag
+
+
+def test_a_settled_registry_lists_and_finds_its_items_as_python_markdown_does() -> None:
+    def made() -> Registry[str]:
+        registry: Registry[str] = Registry()
+        for name, priority in [("b", 10), ("a", 30), ("c", 20), ("d", 20)]:
+            registry.register(name.upper(), name, priority)
+        return registry
+
+    plain, settled = made(), made()
+    markup_module._settle(settled)
+    for change in [lambda r: None, lambda r: r.register("E", "e", 25), lambda r: r.deregister("a"),
+                   lambda r: r.register("C", "c", 5), lambda r: r.deregister("x", strict=False)]:  # fmt: skip
+        change(plain)
+        change(settled)
+        assert list(settled) == list(plain)
+        assert [settled[i] for i in range(len(settled))] == [plain[i] for i in range(len(plain))]
+        assert settled["b"] == plain["b"] == "B"
+        assert list(settled[1:3]) == list(plain[1:3])
+    assert list(plain) == ["E", "D", "B", "C"]
