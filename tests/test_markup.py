@@ -114,10 +114,8 @@ def test_the_tuned_converter_never_changes_a_bodys_html(monkeypatch: pytest.Monk
     """Inline patterns and whole-text processors are left out where their marker is
     absent, block processors are not asked about a block without theirs, links are
     found from their bracket, block-level tags told from a set, and registries read from
-    a list: the HTML must be what
-    Python-Markdown untuned gives, over these samples and every body of the shipped
-    content and of a synthetic catalogue."""
-    from katalog import markup as module
+    a list: the HTML must be what Python-Markdown untuned gives, over these samples and
+    every body of the shipped content and of a synthetic catalogue."""
     from katalog import sources
 
     from .helpers import SHIPPED
@@ -126,12 +124,12 @@ def test_the_tuned_converter_never_changes_a_bodys_html(monkeypatch: pytest.Monk
     synthetic().generate(tmp_path, 40, seed=3)
     texts = SAMPLES + [doc.body for root in (SHIPPED, tmp_path) for doc in sources.scan(root).documents if doc.body]
     fast = [Markup("/sub/").render(text) for text in texts]
-    monkeypatch.setattr(module, "INLINE_MARKERS", {})
-    monkeypatch.setattr(module, "BLOCK_MARKERS", {})
-    monkeypatch.setattr(module, "PROCESSOR_MARKERS", {})
-    monkeypatch.setattr(module, "LINK_PATTERNS", ())
-    monkeypatch.setattr(module, "_block_level_from_a_set", lambda md: None)
-    monkeypatch.setattr(module, "_settle", lambda registry: None)
+    monkeypatch.setattr(markup_module, "INLINE_MARKERS", {})
+    monkeypatch.setattr(markup_module, "BLOCK_MARKERS", {})
+    monkeypatch.setattr(markup_module, "PROCESSOR_MARKERS", {})
+    monkeypatch.setattr(markup_module, "LINK_PATTERNS", ())
+    monkeypatch.setattr(markup_module, "_block_level_from_a_set", lambda md: None)
+    monkeypatch.setattr(markup_module, "_settle", lambda registry: None)
     full = [Markup("/sub/").render(text) for text in texts]
     assert fast == full
 
