@@ -32,6 +32,7 @@ which counts such a page once per process that maps it.
 Run from the repository root (after ``./dev test`` has installed everything):
 
     .venv/bin/python scripts/build_benchmark.py [--profiles 3000 30000] [--scratch DIR] [--repeat 3]
+        [--against COMMIT [--pairs 4]]
 
 The catalogue, the generator's copy and the site go in a temporary folder
 inside ``--scratch`` (default: the system's, see TMPDIR). Put it on the disk a
@@ -40,6 +41,13 @@ slower than elsewhere, and a build creates one folder per page. Runs write
 bytecode (``__pycache__``) as a normal installation does.
 
 (and last, ``cold build, no search``: the first case with --no-search).
+
+With ``--against COMMIT [--pairs 4]`` it times only the cold build with search, the
+working tree's generator alternating with COMMIT's (taken with ``git archive``) on the
+same catalogue, half the pairs with each first, and prints each pair's seconds and CPU
+seconds and the ratio of the two. On a noisy machine the seconds of two hours, or of two
+machines, cannot be compared, but two builds run beside each other can: the ratio is
+what carries to a table taken elsewhere at COMMIT.
 
 Each cold build writes into an output folder and a cache no build used, and nothing
 is deleted until every size has run, as in a fresh clone: on a file system without a
@@ -53,6 +61,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -239,13 +248,7 @@ def median(runs: list[Figures]) -> Figures:
 
 def run_size(profiles: int, scratch: Path, repeat: int = 1) -> list[tuple[str, Figures]]:
     project, content, out = scratch / "project", scratch / "content", scratch / "public"
-    project.mkdir()
-    for name in GENERATOR:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, project / name)
+    copy_generator(project)
     synthetic().generate(content, profiles, seed=1)
     build = [sys.executable, "build.py", "build", "--content", str(content), "--out", str(out)]
 
@@ -270,11 +273,72 @@ def run_size(profiles: int, scratch: Path, repeat: int = 1) -> list[tuple[str, F
     return rows
 
 
+def copy_generator(project: Path, commit: str | None = None) -> None:
+    """The generator (build.py, katalog/, templates/, assets/) in ``project``: the working
+    tree's, or that of ``commit``."""
+    project.mkdir()
+    if commit is not None:
+        archive = subprocess.run(["git", "archive", commit, *GENERATOR], cwd=ROOT, capture_output=True, check=False)
+        if archive.returncode != 0:
+            raise SystemExit(f"git archive {commit}: {archive.stderr.decode('utf-8', 'replace').strip()}")
+        subprocess.run(["tar", "-x", "-C", str(project)], input=archive.stdout, check=True)
+        return
+    for name in GENERATOR:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, project / name)
+
+
+def cold_build(project: Path, content: Path, folder: Path) -> tuple[Figures, float]:
+    """A cold build with search by the generator in ``project`` into ``folder`` (new), and
+    the CPU seconds (user and system) of its whole process tree."""
+    site, cache = folder / "public", folder / "cache"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    build = [sys.executable, "build.py", "build", "--content", str(content), "--out", str(site), "--cache", str(cache)]
+    figures = measure(build, project, site)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return figures, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def compare(profiles: int, scratch: Path, commit: str, pairs: int) -> None:
+    """Cold builds with search, the working tree's generator alternating with ``commit``'s."""
+    content = scratch / "content"
+    synthetic().generate(content, profiles, seed=1)
+    projects = {"then": scratch / "then", "now": scratch / "now"}
+    copy_generator(projects["then"], commit)
+    copy_generator(projects["now"])
+    print(f"{'pair':<6} {commit + ' s':>12} {'cpu s':>8} {'now s':>8} {'cpu s':>8} {'ratio':>6}")
+    totals = {"then": [0.0, 0.0], "now": [0.0, 0.0]}
+    for pair in range(1, pairs + 1):
+        order = ("then", "now") if pair % 2 else ("now", "then")
+        runs = {which: cold_build(projects[which], content, scratch / f"{which}-{pair}") for which in order}
+        if any(figures.status != 0 for figures, _ in runs.values()):
+            print(f"{pair:<6} a build failed: " + ", ".join(f"{w} exit {f.status}" for w, (f, _) in runs.items()))
+            continue
+        for which, (figures, cpu) in runs.items():
+            totals[which][0] += figures.seconds
+            totals[which][1] += cpu
+        (then, then_cpu), (now, now_cpu) = runs["then"], runs["now"]
+        first = "" if order[0] == "then" else "  (now first)"
+        print(
+            f"{pair:<6} {then.seconds:>12.1f} {then_cpu:>8.1f} {now.seconds:>8.1f} {now_cpu:>8.1f} "
+            f"{now.seconds / then.seconds:>6.2f}{first}"
+        )
+    (then_s, then_cpu), (now_s, now_cpu) = totals["then"], totals["now"]
+    if then_s:
+        print(f"{'all':<6} {then_s:>12.1f} {then_cpu:>8.1f} {now_s:>8.1f} {now_cpu:>8.1f} {now_s / then_s:>6.2f}")
+        print(f"CPU seconds, now against {commit}: {now_cpu / then_cpu:.2f}")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", type=int, nargs="+", default=[3000, 30000])
     parser.add_argument("--scratch", type=Path, default=None, help="folder for the temporary files")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the steady-state edit (median shown)")
+    parser.add_argument("--against", metavar="COMMIT", help="time cold builds alternating with COMMIT's generator")
+    parser.add_argument("--pairs", type=int, default=4, help="with --against: pairs of cold builds")
     args = parser.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     made: list[Path] = []  # removed at the end, not between sizes (see the docstring)
@@ -291,6 +355,11 @@ def _run_sizes(args: argparse.Namespace, made: list[Path]) -> None:
         reference = reference_ms()
         tmp = Path(tempfile.mkdtemp(dir=args.scratch))
         made.append(tmp)
+        if args.against:
+            print(f"\n{profiles:,} profiles, cold builds with search (reference: {reference:.1f} ms)")
+            compare(profiles, tmp, args.against, max(1, args.pairs))
+            print(f"reference after: {reference_ms():.1f} ms")
+            continue
         rows = run_size(profiles, tmp, max(1, args.repeat))
         after = reference_ms()
         print(f"\n{profiles:,} profiles (reference: {reference:.1f} ms per Markdown text before, {after:.1f} after)")
