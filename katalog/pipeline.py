@@ -157,7 +157,7 @@ def prepare(
         finally:
             opened.close()
     if hashes is None and store.file is not None:  # `check`: by the files' stamps, as a build does
-        hashes = _hashed_files(options.content_dir, store)
+        hashes = _hashed_files(options.content_dir, store, parallel.workers(options.jobs))
     with _few_collections():
         return _prepare(options, store, hashes, convert)
 
@@ -245,7 +245,7 @@ def build(options: Options) -> Report:
     store = Cache(options.cache_dir)
     try:
         with _few_collections():  # the last build's record: tens of thousands of objects read back
-            inputs, content = _inputs(options, store)
+            inputs, content = _inputs(options, store, cores)
             last = _record(store, options.out_dir)
         if last and last.inputs == inputs and last.listing == _listing(options.out_dir):
             return Report(last.pages, UNCHANGED if options.search else "", last.warnings, 0)
@@ -361,7 +361,7 @@ EXPORT_SUMS = "export-sums"  # cache table: the hash of that record's bytes, by 
 UNCHANGED = "nothing changed since the last build"
 
 
-def _inputs(options: Options, store: Cache) -> tuple[str, dict[str, str]]:
+def _inputs(options: Options, store: Cache, cores: int = 1) -> tuple[str, dict[str, str]]:
     """A digest of everything a build reads, and of how it was asked to build; and the
     sha256 of each content file, so that loading need not read an unchanged file again."""
     parts = [
@@ -369,7 +369,7 @@ def _inputs(options: Options, store: Cache) -> tuple[str, dict[str, str]]:
         (options.today or config.today()).isoformat(),
         repr((options.base_url, options.search, options.search_part_size)),
     ]
-    content = _hashed_files(options.content_dir, store)
+    content = _hashed_files(options.content_dir, store, cores)
     for hashes in (content, _hashed_files(options.templates_dir, store), _hashed_files(options.assets_dir, store)):
         parts += [*_paired(hashes), "/"]
     return digest(*parts), content
@@ -379,7 +379,7 @@ HASHES = "file-hashes"  # cache table: a folder → each file's stamp and sha256
 SETTLED_NS = 2_000_000_000  # a file untouched this long is not changed again within one clock tick
 
 
-def _hashed_files(folder: Path, store: Cache) -> dict[str, str]:
+def _hashed_files(folder: Path, store: Cache, cores: int = 1) -> dict[str, str]:
     """The sha256 of the bytes of every file under ``folder``, by relative path, in order.
 
     A file is read again only when its stamp changed (size, modification and change
@@ -387,19 +387,23 @@ def _hashed_files(folder: Path, store: Cache) -> dict[str, str]:
     another file over it all change the change time, which no program can set. A file
     touched in the last two seconds is not remembered (it could change again within
     the same clock tick); reading 30,000 profiles costs a second, their stamps a tenth.
+    The files to read are read on ``cores`` processes: with nothing else to do yet, a
+    first build would leave all cores but one idle meanwhile.
     """
     key = str(folder.resolve())
     known: dict[str, tuple[tuple[int, int, int, int], str]] = store.get_objects(HASHES, [key]).get(key) or {}
     settled_before = time.time_ns() - SETTLED_NS
+    files = [(rel, entry, entry.stat(follow_symlinks=False)) for rel, entry in _files(folder)]
+    stamps = {rel: (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino) for rel, _, stat in files}
+    unknown = [(rel, entry.path) for rel, entry, _ in files if known.get(rel, (None, ""))[0] != stamps[rel]]
+    shas = parallel.map_items(file_sha256, [path for _, path in unknown], cores)
+    read = {rel: sha for (rel, _), sha in zip(unknown, shas, strict=True)}
     hashes, settled = {}, {}
-    for rel, entry in _files(folder):
-        stat = entry.stat(follow_symlinks=False)
-        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-        was = known.get(rel)
-        hashes[rel] = was[1] if was is not None and was[0] == stamp else file_sha256(entry.path)
+    for rel, entry, stat in files:
+        hashes[rel] = read[rel] if rel in read else known[rel][1]
         # A link's stamp is its own, not its target's: one is hashed on every run.
         if max(stat.st_mtime_ns, stat.st_ctime_ns) < settled_before and not entry.is_symlink():
-            settled[rel] = (stamp, hashes[rel])
+            settled[rel] = (stamps[rel], hashes[rel])
     if settled != known:
         store.put_objects(HASHES, {key: settled})
     return hashes

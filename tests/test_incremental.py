@@ -4,6 +4,7 @@ rewrites only the files it touches (issue 6)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import shutil
@@ -599,6 +600,31 @@ def test_a_content_file_is_read_again_only_when_its_stamp_changed(
     pipeline.build(options)
     assert read == [str(alpha)]
     assert "Alpha Rusak" in (tmp_path / "public/inovasi/alpha/index.html").read_text()
+
+
+def test_content_files_hashed_on_several_cores_are_hashed_as_on_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "SETTLED_NS", 0)
+    folder, store = tmp_path / "content", Cache(tmp_path / "cache")
+
+    def write(version: str) -> dict[str, str]:
+        for n in range(150):  # enough for two workers (see parallel.MIN_ITEMS_PER_WORKER)
+            path = folder / f"{n % 7}" / f"{n:03}.md"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"berkas {n} {version}\n" * (n + 1))
+        files = sorted(folder.rglob("*.md"))
+        return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
+
+    first = write("satu")
+    assert pipeline._hashed_files(folder, store, cores=2) == first
+    (folder / "0/000.md").write_text("hanya satu yang berubah\n")  # known files by their stamps, one read
+    first["0/000.md"] = hashlib.sha256(b"hanya satu yang berubah\n").hexdigest()
+    assert pipeline._hashed_files(folder, store, cores=2) == first
+    second = write("dua")  # every file changed: all read again, on two cores
+    assert second != first
+    hashed = pipeline._hashed_files(folder, store, cores=2)
+    assert hashed == second and list(hashed) == list(second)  # in the order of their paths
 
 
 def test_check_too_reads_only_the_files_whose_stamp_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
