@@ -202,9 +202,15 @@ def memo(
     missing = [i for i, key in enumerate(keys) if key not in known]
     todo = [items[i] for i in missing]
     if store and cores > 1:  # pickled by the workers, once: for this process and for the cache
-        pickled = parallel.map_items(functools.partial(_pickled, work), todo, cores)
-        done = {i: pickle.loads(data) for i, data in zip(missing, pickled, strict=True)}
-        kept = {keys[i]: data for i, data in zip(missing, pickled, strict=True) if _kept(keys[i], done[i], settled)}
+        done: dict[int, Value] = {}
+        kept: dict[str, bytes] = {}
+        position = 0
+        for pickled in parallel.map_chunks(functools.partial(_pickled, work), todo, cores):
+            for i, data in zip(missing[position : position + len(pickled)], pickled, strict=True):
+                done[i] = pickle.loads(data)  # while the workers go on with the next chunks
+                if _kept(keys[i], done[i], settled):
+                    kept[keys[i]] = data
+            position += len(pickled)
         store.put_many(table, kept)
     else:
         done = dict(zip(missing, parallel.map_items(work, todo, cores), strict=True))

@@ -102,8 +102,7 @@ def start(work: Callable[[Any, range], Result], shared: Any, count: int, cores: 
     parts = chunks(count, cores)
     if cores <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return Started(None, None, None, [work(shared, part) for part in parts])
-    job = max((n for n in _STARTED if n is not None), default=0) + 1
-    _STARTED[job] = (work, shared)
+    job = _register(work, shared)
     started: Started[Result] = Started(job, None, None)
     try:
         started._pool = multiprocessing.get_context("fork").Pool(cores)
@@ -112,6 +111,13 @@ def start(work: Callable[[Any, range], Result], shared: Any, count: int, cores: 
         started.stop()
         raise
     return started
+
+
+def _register(work: Callable[[Any, range], Any], shared: Any) -> int:
+    """A number for a job, under which its workers find what they work on."""
+    job = max((n for n in _STARTED if n is not None), default=0) + 1
+    _STARTED[job] = (work, shared)
+    return job
 
 
 def _call_started(task: tuple[int, range]) -> Any:
@@ -124,6 +130,30 @@ def map_items(work: Callable[[Any], Result], items: Sequence[Any], cores: int) -
     """``[work(item) for item in items]``, spread over ``cores``."""
     per_chunk = run(_apply, (work, items), len(items), cores)
     return [result for chunk in per_chunk for result in chunk]
+
+
+def map_chunks(work: Callable[[Any], Result], items: Sequence[Any], cores: int) -> Iterator[list[Result]]:
+    """:func:`map_items`'s results a chunk at a time, in order, each as soon as it and those
+    before it are done: this process takes in one chunk's results while the workers go on
+    with the next (reading back what the workers parsed in a first build of 30,000 profiles
+    took this process 1.5 s after they had finished, with a core idle). Closing the
+    iterator early stops the workers."""
+    cores = min(cores, max(1, len(items) // MIN_ITEMS_PER_WORKER))
+    parts = chunks(len(items), cores)
+    if cores <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for part in parts:
+            yield _apply((work, items), part)
+        return
+    job = _register(_apply, (work, items))
+    pool = None
+    try:
+        pool = multiprocessing.get_context("fork").Pool(cores)
+        yield from pool.imap(_call_started, [(job, part) for part in parts], chunksize=1)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        _STARTED.pop(job, None)
 
 
 def _apply(shared: tuple[Callable[[Any], Any], Sequence[Any]], part: range) -> list[Any]:

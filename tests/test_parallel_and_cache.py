@@ -55,6 +55,46 @@ def test_map_items_keeps_order() -> None:
     assert parallel.map_items(str.upper, ["a", "b", "c"] * 100, cores=2) == ["A", "B", "C"] * 100
 
 
+def _pid_of(item: int) -> tuple[int, int]:
+    return item * 2, os.getpid()
+
+
+def test_map_chunks_gives_each_chunk_in_order_from_several_processes() -> None:
+    per_chunk = list(parallel.map_chunks(_pid_of, range(400), cores=2))
+    assert [len(chunk) for chunk in per_chunk] == [len(part) for part in parallel.chunks(400, 2)]
+    assert [value for chunk in per_chunk for value, _ in chunk] == [i * 2 for i in range(400)]
+    assert os.getpid() not in {pid for chunk in per_chunk for _, pid in chunk}
+    assert not parallel._STARTED and not multiprocessing.active_children()  # the pool gone
+
+
+def test_map_chunks_on_one_core_works_in_this_process() -> None:
+    per_chunk = list(parallel.map_chunks(_pid_of, range(400), cores=1))
+    assert [value for chunk in per_chunk for value, _ in chunk] == [i * 2 for i in range(400)]
+    assert {pid for chunk in per_chunk for _, pid in chunk} == {os.getpid()}
+
+
+def _slow_after_the_first_chunk(item: int) -> int:
+    if item >= len(parallel.chunks(400, 2)[0]):
+        time.sleep(30)
+    return item
+
+
+def test_map_chunks_closed_early_leaves_no_process_behind() -> None:
+    chunks = parallel.map_chunks(_slow_after_the_first_chunk, range(400), cores=2)
+    assert next(chunks) == list(parallel.chunks(400, 2)[0])  # given before the later chunks are done
+    workers = [child.pid for child in multiprocessing.active_children()]
+    assert workers
+    chunks.close()
+    assert not parallel._STARTED
+    assert not {child.pid for child in multiprocessing.active_children()} & set(workers)
+
+
+def test_a_failing_worker_fails_map_chunks() -> None:
+    with pytest.raises(ValueError, match="no part -1"):
+        list(parallel.map_chunks(_pid_or_fail, [*range(200), -1], cores=2))
+    assert not parallel._STARTED
+
+
 def test_a_failing_worker_fails_the_run() -> None:
     def fail(shared: object, part: range) -> None:
         raise ValueError("template broke")
