@@ -128,8 +128,7 @@ def _call_started(task: tuple[int, range]) -> Any:
 
 def map_items(work: Callable[[Any], Result], items: Sequence[Any], cores: int) -> list[Result]:
     """``[work(item) for item in items]``, spread over ``cores``."""
-    per_chunk = run(_apply, (work, items), len(items), cores)
-    return [result for chunk in per_chunk for result in chunk]
+    return [result for chunk in map_chunks(work, items, cores) for result in chunk]
 
 
 def map_chunks(work: Callable[[Any], Result], items: Sequence[Any], cores: int) -> Iterator[list[Result]]:
