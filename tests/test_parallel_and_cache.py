@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -80,14 +81,18 @@ def _slow_after_the_first_chunk(item: int) -> int:
     return item
 
 
+def _no_worker_left_after(stop: Callable[[], object]) -> bool:
+    """Whether the workers running now, and their job, are gone once ``stop`` returns."""
+    workers = {child.pid for child in multiprocessing.active_children()}
+    assert workers
+    stop()
+    return not parallel._STARTED and not {child.pid for child in multiprocessing.active_children()} & workers
+
+
 def test_map_chunks_closed_early_leaves_no_process_behind() -> None:
     chunks = parallel.map_chunks(_slow_after_the_first_chunk, range(400), cores=2)
     assert next(chunks) == list(parallel.chunks(400, 2)[0])  # given before the later chunks are done
-    workers = [child.pid for child in multiprocessing.active_children()]
-    assert workers
-    chunks.close()
-    assert not parallel._STARTED
-    assert not {child.pid for child in multiprocessing.active_children()} & set(workers)
+    assert _no_worker_left_after(chunks.close)
 
 
 def test_a_failing_worker_fails_map_chunks() -> None:
@@ -126,11 +131,7 @@ def _slow(shared: object, part: range) -> list[int]:
 
 def test_stopped_work_leaves_no_process_behind() -> None:
     started = parallel.start(_slow, None, 400, cores=2)
-    workers = [child.pid for child in multiprocessing.active_children()]
-    assert workers
-    started.stop()
-    assert not parallel._STARTED
-    assert not {child.pid for child in multiprocessing.active_children()} & set(workers)
+    assert _no_worker_left_after(started.stop)
 
 
 def test_a_failing_started_worker_fails_the_results() -> None:
