@@ -1,0 +1,76 @@
+"""The benchmark (scripts/build_benchmark.py) at a tiny size: its documented command must keep
+working, and what it counts must be what happened (its figures go in the README)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from .helpers import PROJECT
+
+PROFILES = 24
+CASES = [
+    "cold build with search",
+    "rebuild, nothing changed",
+    "rebuild, 1 profile edited",
+    "rebuild, 1 more edited",
+    "rebuild, template edited",
+    "check (cache warm)",
+    "check (no cache)",
+    "cold build, no search",
+]
+
+
+@cache
+def benchmark() -> ModuleType:
+    path = PROJECT / "scripts" / "build_benchmark.py"
+    spec = importlib.util.spec_from_file_location("build_benchmark", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_benchmark"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_case_runs_and_counts_what_it_wrote(tmp_path: Path) -> None:
+    rows = dict(benchmark().run_size(PROFILES, tmp_path, repeat=2))
+    assert list(rows) == CASES
+    assert [name for name, figures in rows.items() if figures.status != 0] == []
+    cold, edited = rows["cold build with search"], rows["rebuild, 1 profile edited"]
+    assert rows["rebuild, nothing changed"].written == 0
+    assert 0 < edited.written < cold.written / 4  # the edited profile's pages, not the site
+    assert rows["rebuild, template edited"].written == 0  # a comment: no page's bytes change
+    assert rows["check (cache warm)"].written == rows["check (no cache)"].written == 0
+    steady = rows["rebuild, 1 more edited"]
+    assert steady.spread is not None and steady.spread[0] <= steady.seconds <= steady.spread[1]
+    assert rows["cold build, no search"].output_mb < cold.output_mb  # no index
+    for figures in rows.values():
+        assert 0 < figures.peak_mb <= figures.rss_mb  # PSS counts a shared page once
+        assert figures.seconds > 0 and 0 <= figures.steal <= 1
+
+
+def test_against_a_commit_alternates_the_two_generators(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT, capture_output=True, text=True, check=False)
+    if head.returncode != 0:
+        pytest.skip("not a git checkout: --against takes the commit's generator from git")
+    commit = head.stdout.strip()
+    benchmark().compare(PROFILES, tmp_path, commit, pairs=2)
+    out = capsys.readouterr().out
+    pairs = re.findall(r"^([12]) +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+)(  \(now first\))?$", out, re.M)
+    assert [(pair, first) for pair, *_, first in pairs] == [("1", ""), ("2", "  (now first)")], out
+    assert re.search(r"^all +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+$", out, re.M), out
+    for folder in ("then-1", "now-1", "then-2", "now-2"):
+        assert (tmp_path / folder / "public" / "pagefind" / "pagefind-entry.json").is_file()
+    assert (tmp_path / "then" / "build.py").is_file() and not (tmp_path / "then" / "tests").exists()
+
+
+def test_against_an_unknown_commit_says_what_git_said(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match=r"^git archive no-such-commit: .+"):
+        benchmark().copy_generator(tmp_path / "project", "no-such-commit")
