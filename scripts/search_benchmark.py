@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from katalog.cli import main as build_main  # noqa: E402 (needs ROOT on the path)
 from katalog.serve import make_server  # noqa: E402
+from tests.browser.search_page import wait_for_results, wait_until_ready  # noqa: E402
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.synthetic_loader import synthetic  # noqa: E402
 
@@ -70,15 +71,14 @@ def measure(browser: Browser, url: str, word: str) -> tuple[int, int, int, int, 
 
     page.on("response", count)
     page.goto(url + "cari/")
-    page.wait_for_function("() => document.getElementById('search-status').textContent.startsWith('Ketik')")
+    wait_until_ready(page)
     page.wait_for_load_state("networkidle")
     phase.append(query)
     page.locator("#q").press_sequentially(word)
     start = time.perf_counter()
-    page.wait_for_function("() => document.querySelectorAll('#search-results li.card').length > 0")
+    results = wait_for_results(page)  # a word found nowhere is a finished search too
     elapsed = (time.perf_counter() - start) * 1000
     page.wait_for_load_state("networkidle")
-    results = int(page.locator("#search-status").inner_text().split()[0].replace(".", ""))
     context.close()
     return before.raw, query.raw, before.sent, query.sent, elapsed, results
 
@@ -90,9 +90,8 @@ def measure_address(browser: Browser, url: str) -> tuple[int, int, int]:
     seen = Bytes()
     page.on("response", seen.add)
     page.goto(url)
-    page.wait_for_function("() => document.querySelectorAll('#search-results li.card').length > 0")
+    results = wait_for_results(page)  # facets that match no profile are a finished search too
     page.wait_for_load_state("networkidle")
-    results = int(page.locator("#search-status").inner_text().split()[0].replace(".", ""))
     context.close()
     return seen.raw, seen.sent, results
 
