@@ -1,4 +1,5 @@
-"""scripts/synthetic.py as a module, for tests that need a big generated catalogue."""
+"""The project's scripts (scripts/*.py) as modules: scripts/synthetic.py for tests that need a
+big generated catalogue, and the benchmarks for the tests that keep them working."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from .helpers import PROJECT
 
 
 @cache
-def synthetic() -> ModuleType:
-    path = PROJECT / "scripts" / "synthetic.py"
-    spec = importlib.util.spec_from_file_location("synthetic", path)
+def script(name: str) -> ModuleType:
+    """scripts/``name``.py, loaded once, under its own name (dataclasses look their module up)."""
+    spec = importlib.util.spec_from_file_location(name, PROJECT / "scripts" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules["synthetic"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def synthetic() -> ModuleType:
+    return script("synthetic")

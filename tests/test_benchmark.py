@@ -3,17 +3,15 @@ working, and what it counts must be what happened (its figures go in the README)
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
-import sys
-from functools import cache
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from .helpers import PROJECT
+from .synthetic_loader import script
 
 PROFILES = 24
 CASES = [
@@ -28,15 +26,8 @@ CASES = [
 ]
 
 
-@cache
 def benchmark() -> ModuleType:
-    path = PROJECT / "scripts" / "build_benchmark.py"
-    spec = importlib.util.spec_from_file_location("build_benchmark", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_benchmark"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return script("build_benchmark")
 
 
 def test_every_case_runs_and_counts_what_it_wrote(tmp_path: Path) -> None:
