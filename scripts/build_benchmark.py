@@ -19,7 +19,7 @@ as a fresh process:
     check (no cache)          build.py check with a cache folder no run used
 
 and prints wall seconds, the peak memory of the whole process tree (Pagefind
-included; RSS sampled every 50 ms, PSS as said at SAMPLE_SECONDS), files written (new or changed bytes), the
+included; RSS sampled every 50 ms, PSS as said at pss_due), files written (new or changed bytes), the
 output's size, and "steal": the share of the machine's CPU time its hypervisor
 took while the case ran (on a shared virtual machine the same case can take
 twice as long from one hour to the next; this says when), and "meter s": the CPU seconds
@@ -78,14 +78,13 @@ from tests.synthetic_loader import synthetic  # noqa: E402 (needs ROOT on the pa
 
 GENERATOR = ("build.py", "katalog", "templates", "assets")
 # Sampling costs the measured build: reading a process's PSS makes the kernel walk its page
-# tables (18 ms for a process of 1.5 GB here). Read every 200 ms, as before, sampling took 17
-# to 22 s of CPU during a cold build of 30,000 profiles, a sixth of a core. RSS (cheap) is now
-# read every 50 ms, and PSS only when it could be a new peak (it never exceeds RSS) and either
-# RSS grew by a tenth since PSS was last read or a second has passed; the table prints what
-# sampling took ("meter s").
+# tables (18 ms for a process of 1.5 GB here). RSS (cheap) is read every 50 ms, and PSS only
+# when it could have grown past its peak by more than a step (see pss_due). Reading PSS every
+# 200 ms took 17 to 22 s of CPU during a cold build of 30,000 profiles, a sixth of a core; the
+# table prints what sampling took ("meter s").
 SAMPLE_SECONDS = 0.05
-PSS_SECONDS = 1.0
-PSS_GROWTH = 1.1
+PSS_STEP = 8 << 20  # bytes; at least, and a fiftieth of the peak so far: the most a peak can be missed by
+MEMORY_FIELDS = (b"AnonPages", b"Mapped", b"Shmem")
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,7 @@ def tree_rss(pids: list[int]) -> int:
 
 def tree_pss(pids: list[int]) -> int:
     """Proportional set size summed over ``pids``. Reading it makes the kernel walk each
-    process's page tables, so it is read only when it could be a new peak (see SAMPLE_SECONDS)."""
+    process's page tables, so it is read only when it could be a new peak (see pss_due)."""
     total = 0
     for pid in pids:
         try:
@@ -173,6 +172,32 @@ def tree_pss(pids: list[int]) -> int:
         except (OSError, ValueError):
             continue
     return total
+
+
+def machine_memory() -> int:
+    """Bytes of memory that processes map, the whole machine's (anonymous, file-backed and
+    shared pages, each counted once: /proc/meminfo): cheap to read, and never below the PSS
+    of any processes, since PSS splits each of their pages among the processes mapping it."""
+    total = 0
+    for line in Path("/proc/meminfo").read_bytes().splitlines():
+        name, _, value = line.partition(b":")
+        if name in MEMORY_FIELDS:
+            total += int(value.split()[0]) * 1024
+    return total
+
+
+def pss_due(memory: int, memory_then: int, peak: int) -> bool:
+    """Whether to read the process tree's PSS again, the machine's mapped memory being
+    ``memory`` now and ``memory_then`` at the last reading, and ``peak`` the highest PSS read.
+
+    The tree's PSS cannot exceed the machine's mapped memory, and can grow only by pages
+    mapped anew (a page copied on write included, which no process's RSS shows), so by no
+    more than that memory grew since the last reading. So PSS is read only when it could be
+    above the peak and that memory grew by a step: the peak read is less than a step below
+    the true one, unless that lasted less than the 50 ms between samples. Reading PSS every
+    second, or when the tree's RSS grew by a tenth, missed up to an eighth of the peak and
+    read it up to 2.7 times as often (docs/performance.md)."""
+    return memory > peak and memory > memory_then + max(PSS_STEP, peak // 50)
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -199,14 +224,13 @@ def measure(argv: list[str], cwd: Path, out: Path) -> Figures:
 
     def sample() -> None:
         nonlocal peak, peak_rss, meter_cpu
-        read_at, rss_then = -PSS_SECONDS, 0
+        memory_then = 0
         while not done.is_set():
             pids = tree_pids(process.pid)
-            rss, now = tree_rss(pids), time.monotonic()
-            peak_rss = max(peak_rss, rss)
-            if rss > peak and (rss > rss_then * PSS_GROWTH or now - read_at >= PSS_SECONDS):
+            peak_rss = max(peak_rss, tree_rss(pids))
+            if pss_due(memory := machine_memory(), memory_then, peak):
                 peak = max(peak, tree_pss(pids))
-                read_at, rss_then = now, rss
+                memory_then = memory
             time.sleep(SAMPLE_SECONDS)
         meter_cpu = time.thread_time()
 

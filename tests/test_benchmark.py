@@ -3,8 +3,10 @@ working, and what it counts must be what happened (its figures go in the README)
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -65,3 +67,31 @@ def test_against_a_commit_alternates_the_two_generators(tmp_path: Path, capsys: 
 def test_against_an_unknown_commit_says_what_git_said(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match=r"^git archive no-such-commit: .+"):
         benchmark().copy_generator(tmp_path / "project", "no-such-commit")
+
+
+MB = 1 << 20
+
+
+def test_pss_is_read_only_when_it_could_be_a_new_peak_by_more_than_a_step() -> None:
+    due, step = benchmark().pss_due, benchmark().PSS_STEP
+    assert due(100 * MB, 0, 0)  # the first reading
+    assert not due(300 * MB, 0, 300 * MB)  # the tree's PSS cannot exceed the machine's memory
+    assert not due(400 * MB, 400 * MB - step, 300 * MB)  # grown by no more than a step since
+    assert due(400 * MB + 1, 400 * MB - step, 300 * MB)
+    # Above 400 MB of peak the step is a fiftieth of it: 20 MB at 1,000 MB.
+    assert not due(1_100 * MB, 1_080 * MB, 1_000 * MB)
+    assert due(1_100 * MB + 1, 1_080 * MB, 1_000 * MB)
+
+
+def test_the_machines_memory_bounds_a_process_pss_and_shows_its_new_pages() -> None:
+    own = benchmark().tree_pss([os.getpid()])
+    before = benchmark().machine_memory()
+    assert 0 < own <= before
+    grown = bytearray(64 * MB)
+    grown[::4096] = b"x" * len(grown[::4096])  # every page written: the machine maps each
+    # The kernel adds each core's counts to the machine's in batches: a last few pages may wait.
+    deadline = time.monotonic() + 5
+    while benchmark().machine_memory() - before < 48 * MB and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert benchmark().machine_memory() - before >= 48 * MB
+    del grown
