@@ -83,7 +83,7 @@ GENERATOR = ("build.py", "katalog", "templates", "assets")
 # 200 ms took 17 to 22 s of CPU during a cold build of 30,000 profiles, a sixth of a core; the
 # table prints what sampling took ("meter s").
 SAMPLE_SECONDS = 0.05
-PSS_STEP = 8 << 20  # bytes; at least, and a fiftieth of the peak so far: the most a peak can be missed by
+PSS_STEP = 8 << 20  # bytes, or a fiftieth of the peak so far if more: the most a peak can be read low by
 MEMORY_FIELDS = (b"AnonPages", b"Mapped", b"Shmem")
 
 
