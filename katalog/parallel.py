@@ -81,11 +81,8 @@ class Started(Generic[Result]):
 
     def stop(self) -> None:
         """Give up on what is not done (a build that failed meanwhile): nothing is left running."""
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
-        _STARTED.pop(self._job, None)
+        _shut(self._pool, self._job)
+        self._pool = None
 
 
 # What each job's forked workers work on, by the job's number: set before its pool forks them,
@@ -98,9 +95,8 @@ def start(work: Callable[[Any, range], Result], shared: Any, count: int, cores: 
     that work which needs nothing this process does next (the bodies' HTML, while the rest
     of the content is checked and planned) fills a core those steps would leave idle. A
     small job, or one core, works in this process, before this returns."""
-    cores = min(cores, max(1, count // MIN_ITEMS_PER_WORKER))
-    parts = chunks(count, cores)
-    if cores <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    cores, parts = _split(count, cores)
+    if cores <= 1:
         return Started(None, None, None, [work(shared, part) for part in parts])
     job = _register(work, shared)
     started: Started[Result] = Started(job, None, None)
@@ -111,6 +107,22 @@ def start(work: Callable[[Any, range], Result], shared: Any, count: int, cores: 
         started.stop()
         raise
     return started
+
+
+def _split(count: int, cores: int) -> tuple[int, list[range]]:
+    """The processes to work on ``count`` items (1: this one, for a small job or without
+    ``fork``) and the chunks they are cut into."""
+    cores = min(cores, max(1, count // MIN_ITEMS_PER_WORKER))
+    parts = chunks(count, cores)
+    return (cores if "fork" in multiprocessing.get_all_start_methods() else 1), parts
+
+
+def _shut(pool: Any, job: int | None) -> None:
+    """Stop a job's workers, done or not, and forget what they worked on."""
+    if pool is not None:
+        pool.terminate()
+        pool.join()
+    _STARTED.pop(job, None)
 
 
 def _register(work: Callable[[Any, range], Any], shared: Any) -> int:
@@ -137,9 +149,8 @@ def map_chunks(work: Callable[[Any], Result], items: Sequence[Any], cores: int) 
     with the next (reading back what the workers parsed in a first build of 30,000 profiles
     took this process 1.5 s after they had finished, with a core idle). Closing the
     iterator early stops the workers."""
-    cores = min(cores, max(1, len(items) // MIN_ITEMS_PER_WORKER))
-    parts = chunks(len(items), cores)
-    if cores <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    cores, parts = _split(len(items), cores)
+    if cores <= 1:
         for part in parts:
             yield _apply((work, items), part)
         return
@@ -149,10 +160,7 @@ def map_chunks(work: Callable[[Any], Result], items: Sequence[Any], cores: int) 
         pool = multiprocessing.get_context("fork").Pool(cores)
         yield from pool.imap(_call_started, [(job, part) for part in parts], chunksize=1)
     finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
-        _STARTED.pop(job, None)
+        _shut(pool, job)
 
 
 def _apply(shared: tuple[Callable[[Any], Any], Sequence[Any]], part: range) -> list[Any]:
