@@ -315,15 +315,20 @@ def copy_generator(project: Path, commit: str | None = None) -> None:
             shutil.copy2(source, project / name)
 
 
-def cold_build(project: Path, content: Path, folder: Path) -> tuple[Figures, float]:
-    """A cold build with search by the generator in ``project`` into ``folder`` (new), and
-    the CPU seconds (user and system) of its whole process tree."""
-    site, cache = folder / "public", folder / "cache"
+def measure_cpu(argv: list[str], cwd: Path, out: Path) -> tuple[Figures, float]:
+    """:func:`measure`, and the CPU seconds (user and system) of the whole process tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    build = [sys.executable, "build.py", "build", "--content", str(content), "--out", str(site), "--cache", str(cache)]
-    figures = measure(build, project, site)
+    figures = measure(argv, cwd, out)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return figures, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def cold_build(project: Path, content: Path, folder: Path) -> tuple[Figures, float]:
+    """A cold build with search by the generator in ``project`` into ``folder`` (new), and
+    the CPU seconds of its whole process tree."""
+    site, cache = folder / "public", folder / "cache"
+    build = [sys.executable, "build.py", "build", "--content", str(content), "--out", str(site), "--cache", str(cache)]
+    return measure_cpu(build, project, site)
 
 
 def compare(profiles: int, scratch: Path, commit: str, pairs: int) -> None:

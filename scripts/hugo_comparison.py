@@ -23,8 +23,8 @@ then, ``--pairs`` times, alternating which goes first:
                   time grows far faster than the catalogue: 6 s more at 3,000 profiles,
                   35 minutes more at 30,000 (--no-related skips it)
 
-and prints each one's wall seconds and peak memory (PSS of the process tree, as
-scripts/build_benchmark.py measures it), the ratio of ours to Hugo's and Pagefind's
+and prints each one's wall seconds, peak memory (PSS of the process tree, as
+scripts/build_benchmark.py measures it) and CPU seconds, the ratio of ours to Hugo's and Pagefind's
 (without related profiles, then with them), the HTML pages each site has and the
 pages each search index holds, so that one can see the two sites are alike.
 
@@ -217,33 +217,36 @@ def indexed_pages(site: Path) -> int:
     return sum(1 for _ in fragments.iterdir()) if fragments.is_dir() else 0
 
 
-def pair(content: Path, hugo_source: Path, project: Path, folder: Path, hugo_first: bool, related: bool) -> Runs:
+def pair(
+    content: Path, hugo_source: Path, project: Path, folder: Path, hugo_first: bool, related: bool
+) -> tuple[Runs, dict[str, float]]:
     """One cold build by each, in the order given: ours; Hugo without related profiles, then
-    Pagefind on its output; and Hugo with them, if ``related``."""
+    Pagefind on its output; and Hugo with them, if ``related``. Their figures, and their CPU
+    seconds (user and system, every process and thread), by name."""
     bench = script("build_benchmark")
     runs: Runs = {}
+    cpu: dict[str, float] = {}
     hugo = [str(hugo_executable()), "--source", str(hugo_source), "--quiet"]
 
     def hugo_run(name: str, layouts: str) -> Path:
         public = folder / name / "public"
         argv = [*hugo, "--layoutDir", layouts, "--destination", str(public), "--cacheDir", str(folder / name / "cache")]
-        runs[name] = bench.measure(argv, hugo_source, public)
+        runs[name], cpu[name] = bench.measure_cpu(argv, hugo_source, public)
         return public
 
     def ours() -> None:
-        runs["ours"], _ = bench.cold_build(project, content, folder / "ours")
+        runs["ours"], cpu["ours"] = bench.cold_build(project, content, folder / "ours")
 
     def theirs() -> None:
         public = hugo_run("hugo", LEAN)
-        runs["pagefind"] = bench.measure(
-            [str(get_executable()), "--site", str(public)], hugo_source, public / "pagefind"
-        )
+        index = [str(get_executable()), "--site", str(public)]
+        runs["pagefind"], cpu["pagefind"] = bench.measure_cpu(index, hugo_source, public / "pagefind")
         if related:
             hugo_run("related", "layouts")
 
     for run in (theirs, ours) if hugo_first else (ours, theirs):
         run()
-    return runs
+    return runs, cpu
 
 
 def compare(profiles: int, scratch: Path, pairs: int, related: bool = True) -> list[Runs]:
@@ -259,7 +262,7 @@ def compare(profiles: int, scratch: Path, pairs: int, related: bool = True) -> l
     results = []
     for number in range(1, pairs + 1):
         folder = scratch / f"pair-{number}"
-        runs = pair(content, hugo_source, project, folder, hugo_first=number % 2 == 0, related=related)
+        runs, cpu = pair(content, hugo_source, project, folder, hugo_first=number % 2 == 0, related=related)
         ours, hugo, pagefind = runs["ours"], runs["hugo"], runs["pagefind"]
         both = hugo.seconds + pagefind.seconds
         line = (
@@ -275,6 +278,7 @@ def compare(profiles: int, scratch: Path, pairs: int, related: bool = True) -> l
         print(
             line + ("  (hugo first)" if number % 2 == 0 else "") + (f"  failed: {', '.join(failed)}" if failed else "")
         )
+        print(f"{'':<6} CPU s: " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items()))
         results.append(runs)
     ours_site, hugo_site_out = scratch / "pair-1" / "ours" / "public", scratch / "pair-1" / "hugo" / "public"
     print(f"HTML pages: ours {html_pages(ours_site):,}, Hugo's {html_pages(hugo_site_out):,}")

@@ -74,5 +74,8 @@ def test_no_related_skips_hugo_with_related_profiles(tmp_path: Path, capsys: pyt
     comparison().hugo_executable()
     (runs,) = comparison().compare(4, tmp_path, pairs=1, related=False)
     assert sorted(runs) == ["hugo", "ours", "pagefind"]
-    (line,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("1 ")]
+    out = capsys.readouterr().out
+    (line,) = [line for line in out.splitlines() if line.startswith("1 ")]
     assert len(line.split()) == 9  # the pair, then ours, Hugo and Pagefind (seconds, MB), their sum, the ratio
+    cpu = re.search(r"^ +CPU s: ours ([\d.]+), hugo ([\d.]+), pagefind ([\d.]+)$", out, re.M)
+    assert cpu and all(float(seconds) > 0 for seconds in cpu.groups()), out
