@@ -361,7 +361,7 @@ def _parse(t: _File) -> tuple[Document | None, list[ContentError]]:
         return None, errors
     offset, body, body_line = 0, "", 0
     if t.is_markdown:
-        split = _split_front_matter(text)
+        split = split_front_matter(text)
         if split is None:
             message = (
                 "missing front matter: the file must start with a line '---', "
@@ -381,7 +381,7 @@ def _parse(t: _File) -> tuple[Document | None, list[ContentError]]:
     return doc, errors
 
 
-def _split_front_matter(text: str) -> tuple[str, str, int] | None:
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
     """Split ``---\\nYAML\\n---\\nbody``; returns (yaml, body, first body line)."""
     if not text.startswith("---\n"):
         return None

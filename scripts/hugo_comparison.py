@@ -60,7 +60,9 @@ from pagefind_bin import get_executable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.synthetic_loader import script, synthetic  # noqa: E402 (needs ROOT on the path)
+from katalog.model import Province  # noqa: E402 (needs ROOT on the path)
+from katalog.sources import split_front_matter  # noqa: E402
+from tests.synthetic_loader import script, synthetic  # noqa: E402
 
 
 def _pinned(package: str) -> str:
@@ -131,27 +133,25 @@ def _front_matter(fields: dict[str, Any], body: str = "") -> str:
 
 
 def split_profile(text: str) -> tuple[dict[str, Any], str]:
-    """A profile's front matter (YAML between ``---`` lines) and Markdown body."""
-    _, head, body = text.split("---\n", 2)
+    """A profile's front matter and Markdown body, split as the generator splits them."""
+    split = split_front_matter(text)
+    assert split is not None, "a synthetic profile has front matter"
+    head, body, _ = split
     return yaml.load(head, Loader=_Loader), body
 
 
-def _terms(fields: dict[str, Any], provinces: dict[str, Any]) -> Iterator[tuple[str, str]]:
+def _terms(fields: dict[str, Any], provinces: dict[str, Province]) -> Iterator[tuple[str, str]]:
     """(taxonomy, term) of every facet page a profile is listed on, as ours lists it."""
     yield "instansi", fields["agency"]
     for sector in fields["sectors"]:
         yield "sektor", sector
     if province := (fields.get("location") or {}).get("province"):
         yield "provinsi", province
-        yield "pulau", _slug(provinces[province]["island_group"])
+        yield "pulau", provinces[province].island_key
     if started := fields.get("started"):
         yield "tahun", str(started)[:4]
     for win in fields.get("awards") or ():
         yield "penghargaan", win["award"]
-
-
-def _slug(name: str) -> str:
-    return "-".join(name.lower().split())
 
 
 def hugo_site(content: Path, site: Path) -> int:
@@ -161,6 +161,7 @@ def hugo_site(content: Path, site: Path) -> int:
         name: _load(content / "taxonomies" / f"{name}.yml") for name in ("provinces", "sectors", "categories", "awards")
     }
     agencies = {path.stem: _load(path) for path in sorted((content / "agencies").glob("*.yml"))}
+    provinces = {code: Province(code, v["name"], v["island_group"]) for code, v in taxonomy["provinces"].items()}
     config = dict(CONFIG, baseURL=settings["base_url"], title=settings["title"])
     config["params"] = {"description": " ".join(settings["description"].split())}
     config["menus"] = {
@@ -182,7 +183,7 @@ def hugo_site(content: Path, site: Path) -> int:
         if not fields.get("location") and agency.get("province"):  # as ours: where the agency is
             fields["location"] = {"province": agency["province"], "regency": agency.get("regency", "")}
         facets: dict[str, list[str]] = defaultdict(list)
-        for name, term in _terms(fields, taxonomy["provinces"]):
+        for name, term in _terms(fields, provinces):
             facets[name].append(term)
         fields["ringkasan"] = fields.pop("summary")
         fields["lastmod"] = fields["updated"]
@@ -192,9 +193,9 @@ def hugo_site(content: Path, site: Path) -> int:
         titles["instansi", key] = agency["name"]
     for key, fields in taxonomy["sectors"].items():
         titles["sektor", key] = fields["name"]
-    for key, fields in taxonomy["provinces"].items():
-        titles["provinsi", key.lower()] = fields["name"]
-        titles["pulau", _slug(fields["island_group"])] = fields["island_group"]
+    for province in provinces.values():
+        titles["provinsi", province.key] = province.name
+        titles["pulau", province.island_key] = province.island_group
     for key, fields in taxonomy["awards"].items():
         titles["penghargaan", key] = fields["name"]
     for (name, term), title in sorted(titles.items()):
@@ -218,7 +219,7 @@ def indexed_pages(site: Path) -> int:
 
 
 def pair(
-    content: Path, hugo_source: Path, project: Path, folder: Path, hugo_first: bool, related: bool
+    content: Path, hugo_source: Path, project: Path, folder: Path, hugo_first: bool, related: bool, hugo_bin: Path
 ) -> tuple[Runs, dict[str, float]]:
     """One cold build by each, in the order given: ours; Hugo without related profiles, then
     Pagefind on its output; and Hugo with them, if ``related``. Their figures, and their CPU
@@ -226,7 +227,7 @@ def pair(
     bench = script("build_benchmark")
     runs: Runs = {}
     cpu: dict[str, float] = {}
-    hugo = [str(hugo_executable()), "--source", str(hugo_source), "--quiet"]
+    hugo = [str(hugo_bin), "--source", str(hugo_source), "--quiet"]
 
     def hugo_run(name: str, layouts: str) -> Path:
         public = folder / name / "public"
@@ -251,7 +252,7 @@ def pair(
 
 def compare(profiles: int, scratch: Path, pairs: int, related: bool = True) -> list[Runs]:
     """``pairs`` cold builds by each on one catalogue of ``profiles``, alternating which goes first."""
-    bench = script("build_benchmark")
+    bench, hugo_bin = script("build_benchmark"), hugo_executable()
     content, hugo_source, project = scratch / "content", scratch / "hugo-site", scratch / "project"
     synthetic().generate(content, profiles, seed=1)
     hugo_site(content, hugo_source)
@@ -262,7 +263,7 @@ def compare(profiles: int, scratch: Path, pairs: int, related: bool = True) -> l
     results = []
     for number in range(1, pairs + 1):
         folder = scratch / f"pair-{number}"
-        runs, cpu = pair(content, hugo_source, project, folder, hugo_first=number % 2 == 0, related=related)
+        runs, cpu = pair(content, hugo_source, project, folder, number % 2 == 0, related, hugo_bin)
         ours, hugo, pagefind = runs["ours"], runs["hugo"], runs["pagefind"]
         both = hugo.seconds + pagefind.seconds
         line = (
