@@ -29,6 +29,16 @@ from apt: ``apt-get install valgrind``):
 The runs go on every core at once: each counts its own instructions, so running them
 together changes no figure, only the time they take (minutes: callgrind runs a program
 some fifty times slower).
+
+With ``--seconds`` it times the same harnesses instead, one run at a time and without
+valgrind: the CPU seconds (user and system) of each, median of ``--repeat`` runs, and one
+stage more, ``write`` (every file of the built site but the search index written again
+into a new folder: the folders and files a cold build creates). Their sum, divided by the
+cores, is the least a cold build with search could take on this machine if it did these
+stages and nothing else, every core busy throughout: a floor that no scheduling can go
+below, to set a target against (see the README's "Build speed and memory"):
+
+    .venv/bin/python scripts/instructions.py --seconds --profiles 3000 [--repeat 3]
 """
 
 from __future__ import annotations
@@ -37,7 +47,9 @@ import argparse
 import os
 import platform
 import re
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,8 +62,16 @@ sys.path.insert(0, str(ROOT))
 from tests.synthetic_loader import synthetic  # noqa: E402 (needs ROOT on the path)
 
 STAGES = ("prepare", "markdown", "render", "pagefind", "read parts")
-UNITS = {"prepare": "profile", "markdown": "body", "render": "page", "pagefind": "page", "read parts": "page"}
-PLURAL = {"profile": "profiles", "body": "bodies", "page": "pages"}
+TIMED = (*STAGES, "write")  # --seconds: the file system's share too, which callgrind does not count
+UNITS = {
+    "prepare": "profile",
+    "markdown": "body",
+    "render": "page",
+    "pagefind": "page",
+    "read parts": "page",
+    "write": "file",
+}
+PLURAL = {"profile": "profiles", "body": "bodies", "page": "pages", "file": "files"}
 COLLECTED = re.compile(r"Collected : (\d+)")
 _SEEDED = os.environ | {"PYTHONHASHSEED": "0"}  # the same order of sets in every run, the build's too
 # The same addresses in every run: objects hashed by their address (Jinja's and the model's)
@@ -63,7 +83,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", type=int, default=300)
     parser.add_argument("--scratch", type=Path, default=None, help="folder for the temporary files")
-    parser.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES))
+    parser.add_argument("--stages", nargs="+", choices=TIMED, help="default: every stage")
+    parser.add_argument("--seconds", action="store_true", help="CPU seconds of each stage, not instructions")
+    parser.add_argument("--repeat", type=int, default=3, help="with --seconds: runs of each stage (median)")
     parser.add_argument("--harness", nargs=3, metavar=("STAGE", "DO", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.harness:
@@ -71,6 +93,14 @@ def main(argv: list[str]) -> int:
         items = HARNESSES[stage](Path(folder), do == "1")
         print(items)
         return 0
+    if args.seconds:
+        seconds(args.profiles, args.stages or list(TIMED), max(1, args.repeat), args.scratch)
+        return 0
+    args.stages = args.stages or list(STAGES)
+    if "write" in args.stages:
+        parser.error(
+            "the stage 'write' is timed with --seconds only: its work is the kernel's, which callgrind does not count"
+        )
     if shutil.which("valgrind") is None:
         print("valgrind is needed: apt-get install valgrind", file=sys.stderr)
         return 2
@@ -97,13 +127,54 @@ def _set_up(folder: Path, profiles: int) -> None:
     subprocess.run(built, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_SEEDED)
 
 
+def seconds(profiles: int, stages: list[str], repeat: int, scratch: Path | None) -> None:
+    """Print the CPU seconds of each stage (median of ``repeat`` runs), and the floor their
+    sum sets on this machine's cores."""
+    with tempfile.TemporaryDirectory(dir=scratch) as tmp:
+        folder = Path(tmp)
+        _set_up(folder, profiles)
+        timed = {stage: _timed(stage, folder, repeat) for stage in stages}
+    cores = os.cpu_count() or 1
+    python = sys.version.split()[0]
+    print(f"{profiles:,} synthetic profiles; Python {python}; CPU seconds (user and system), median of {repeat}")
+    for stage, (cpu, items) in timed.items():
+        unit = UNITS[stage]
+        print(f"{stage:<11} {cpu:8.2f} s  {cpu / items * 1000:8.3f} ms per {unit} ({items:,} {PLURAL[unit]})")
+    total = sum(cpu for cpu, _ in timed.values())
+    print(f"{'all':<11} {total:8.2f} s  on {cores} cores, these stages alone take no less than {total / cores:.1f} s")
+
+
+def _timed(stage: str, folder: Path, repeat: int) -> tuple[float, int]:
+    """The CPU seconds the stage took (with it minus without, median of ``repeat`` runs of
+    each), and its items."""
+    runs = [(_cpu(stage, True, folder), _cpu(stage, False, folder)) for _ in range(repeat)]
+    items = runs[0][0][1]
+    return statistics.median(done - without for (done, _), (without, _) in runs), items
+
+
+def _cpu(stage: str, do: bool, folder: Path) -> tuple[float, int]:
+    """CPU seconds of one run of the stage's harness (Pagefind's own, for its stage), and its items."""
+    command, items = _command(stage, do, folder)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=_SEEDED)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{stage} failed:\n{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, items or int(done.stdout.split()[-1])
+
+
+def _command(stage: str, do: bool, folder: Path) -> tuple[list[str], int]:
+    """The command that runs the stage's harness (or Pagefind), and its items when known."""
+    if stage == "pagefind":
+        return _pagefind(folder, do)
+    return [sys.executable, __file__, "--harness", stage, "1" if do else "0", str(folder)], 0
+
+
 def _count(stage: str, do: bool, folder: Path) -> tuple[int, int]:
     """Instructions one run of the stage's harness executed (Pagefind's own, for its stage),
     and how many items it went through."""
-    if stage == "pagefind":
-        command, items = _pagefind(folder, do)
-    else:
-        command, items = [sys.executable, __file__, "--harness", stage, "1" if do else "0", str(folder)], 0
+    command, items = _command(stage, do, folder)
     valgrind = [*_FIXED_ADDRESSES, "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
     done = subprocess.run([*valgrind, *command], capture_output=True, text=True, check=False, env=_SEEDED)
     found = COLLECTED.search(done.stderr)
@@ -184,11 +255,26 @@ def _read_parts(folder: Path, do: bool) -> int:
     return pages
 
 
+def _write(folder: Path, do: bool) -> int:
+    """Every file of the built site but its search index, read; and written into a new
+    folder (its own folders made first), as a cold build writes its pages and data files."""
+    site = folder / "site"
+    files = sorted(path for path in site.rglob("*") if path.is_file() and path.relative_to(site).parts[0] != "pagefind")
+    data = [(path.relative_to(site), path.read_bytes()) for path in files]
+    if do:
+        target = Path(tempfile.mkdtemp(dir=folder, prefix="written-"))
+        for rel, content in data:
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            (target / rel).write_bytes(content)
+    return len(data)
+
+
 HARNESSES: dict[str, Callable[[Path, bool], int]] = {
     "prepare": _prepare,
     "markdown": _markdown,
     "render": _render,
     "read parts": _read_parts,
+    "write": _write,
 }
 
 

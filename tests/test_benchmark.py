@@ -13,7 +13,7 @@ from types import ModuleType
 import pytest
 
 from .helpers import PROJECT
-from .synthetic_loader import script
+from .synthetic_loader import script, synthetic
 
 PROFILES = 24
 CASES = [
@@ -95,3 +95,34 @@ def test_the_machines_memory_bounds_a_process_pss_and_shows_its_new_pages() -> N
         time.sleep(0.05)
     assert benchmark().machine_memory() - before >= 48 * MB
     del grown
+
+
+def test_the_issues_yardstick_converts_the_catalogues_bodies_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import markdown
+
+    from katalog.sources import split_front_matter
+
+    synthetic().generate(tmp_path / "content", 6, seed=1)
+    converted: list[str] = []
+    convert = markdown.Markdown.convert
+
+    def recording(self: markdown.Markdown, source: str) -> str:
+        converted.append(source)
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", recording)
+    measured = benchmark().markdown_ms(tmp_path / "content", bodies=4)
+    files = sorted((tmp_path / "content" / "innovations").glob("*.md"))[:4]
+    bodies = [parts[1] for path in files if (parts := split_front_matter(path.read_text("utf-8")))]
+    assert len(bodies) == 4 and converted == bodies * 3  # three rounds over the first four bodies
+    assert measured > 0
+    line = benchmark().yardstick_line(measured)
+    assert re.fullmatch(r"Python-Markdown alone: \d+\.\d ms a profile body on one core \(about 3 ms .+\)", line)
+
+
+def test_the_yardstick_needs_profile_bodies(tmp_path: Path) -> None:
+    (tmp_path / "innovations").mkdir()
+    with pytest.raises(SystemExit, match="no profile body"):
+        benchmark().markdown_ms(tmp_path)

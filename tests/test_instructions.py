@@ -1,0 +1,37 @@
+"""scripts/instructions.py at a tiny size: its --seconds mode, which sets the floor the README
+sets the cold-build targets against, must keep working. (Counting instructions needs
+valgrind and minutes; it is not run here.)"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .synthetic_loader import script
+
+
+def test_seconds_times_each_stage_and_sums_them_into_a_floor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script("instructions").seconds(12, ["markdown", "write"], 1, tmp_path)
+    out = capsys.readouterr().out
+    found = re.findall(r"^(markdown|write) +(-?\d+\.\d\d) s .+ \((\d+) \w+\)$", out, re.M)
+    rows = {name: seconds for name, seconds, _ in found}
+    counts = {name: int(count) for name, _, count in found}
+    assert set(rows) == {"markdown", "write"}, out
+    assert counts["markdown"] == 12  # every profile's body
+    assert counts["write"] > 12 * 2  # every page and data file of the site, not only the profiles
+    total = re.search(r"^all +(-?\d+\.\d\d) s  on (\d+) cores, .+ no less than (-?\d+\.\d) s$", out, re.M)
+    assert total, out
+    assert float(total[1]) == pytest.approx(sum(float(seconds) for seconds in rows.values()), abs=0.011)
+    assert float(total[3]) == pytest.approx(float(total[1]) / int(total[2]), abs=0.051)
+    assert list(tmp_path.iterdir()) == []  # the catalogue and its builds are removed
+
+
+def test_write_is_timed_only_in_seconds(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        script("instructions").main(["--stages", "write"])
+    assert stopped.value.code == 2
+    assert "timed with --seconds only" in capsys.readouterr().err
