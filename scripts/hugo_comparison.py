@@ -306,6 +306,7 @@ def main(argv: list[str]) -> int:
             print(f"\n{profiles:,} profiles, cold builds (reference: {bench.reference_ms():.1f} ms)")
             compare(profiles, tmp, max(1, args.pairs), args.related)
             print(f"reference after: {bench.reference_ms():.1f} ms")
+            print(bench.yardstick_line(bench.markdown_ms(tmp / "content")))
     finally:
         for folder in made:
             shutil.rmtree(folder, ignore_errors=True)

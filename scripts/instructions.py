@@ -59,7 +59,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.synthetic_loader import synthetic  # noqa: E402 (needs ROOT on the path)
+from tests.synthetic_loader import script, synthetic  # noqa: E402 (needs ROOT on the path)
 
 STAGES = ("prepare", "markdown", "render", "pagefind", "read parts")
 TIMED = (*STAGES, "write")  # --seconds: the file system's share too, which callgrind does not count
@@ -130,10 +130,13 @@ def _set_up(folder: Path, profiles: int) -> None:
 def seconds(profiles: int, stages: list[str], repeat: int, scratch: Path | None) -> None:
     """Print the CPU seconds of each stage (median of ``repeat`` runs), and the floor their
     sum sets on this machine's cores."""
+    bench = script("build_benchmark")
     with tempfile.TemporaryDirectory(dir=scratch) as tmp:
         folder = Path(tmp)
         _set_up(folder, profiles)
+        before = bench.markdown_ms(folder / "content")
         timed = {stage: _timed(stage, folder, repeat) for stage in stages}
+        after = bench.markdown_ms(folder / "content")
     cores = os.cpu_count() or 1
     python = sys.version.split()[0]
     print(f"{profiles:,} synthetic profiles; Python {python}; CPU seconds (user and system), median of {repeat}")
@@ -142,6 +145,7 @@ def seconds(profiles: int, stages: list[str], repeat: int, scratch: Path | None)
         print(f"{stage:<11} {cpu:8.2f} s  {cpu / items * 1000:8.3f} ms per {unit} ({items:,} {PLURAL[unit]})")
     total = sum(cpu for cpu, _ in timed.values())
     print(f"{'all':<11} {total:8.2f} s  on {cores} cores, these stages alone take no less than {total / cores:.1f} s")
+    print(f"{bench.yardstick_line(before)}; after: {after:.1f} ms")
 
 
 def _timed(stage: str, folder: Path, repeat: int) -> tuple[float, int]:

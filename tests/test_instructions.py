@@ -27,6 +27,8 @@ def test_seconds_times_each_stage_and_sums_them_into_a_floor(
     assert total, out
     assert float(total[1]) == pytest.approx(sum(float(seconds) for seconds in rows.values()), abs=0.011)
     assert float(total[3]) == pytest.approx(float(total[1]) / int(total[2]), abs=0.051)
+    # The yardstick of the machine, before and after: the floor says little without it.
+    assert re.search(r"^Python-Markdown alone: \d+\.\d ms .+; after: \d+\.\d ms$", out, re.M), out
     assert list(tmp_path.iterdir()) == []  # the catalogue and its builds are removed
 
 
