@@ -196,7 +196,7 @@ def _pagefind(folder: Path, do: bool) -> tuple[list[str], int]:
 
     if not do:
         return [str(get_executable()), "--version"], 1
-    output = folder / f"pagefind-{os.getpid()}"
+    output = Path(tempfile.mkdtemp(dir=folder, prefix="pagefind-")) / "bundle"  # a new one each run
     pages = len(list((folder / "content" / "innovations").glob("*.md")))  # no translations
     return [*search.pagefind_command(folder / "site", search.GLOB_ALL, output), "--quiet"], pages
 
