@@ -128,7 +128,7 @@ def reference_ms() -> float:
 # 3 ms per 700-word profile on one core", on the machine its targets were set on (beside Hugo,
 # about 6 s for 3,000 profiles, and Pagefind, 8 to 12 s). Measured the same way here, on the
 # catalogue's own bodies, it says whether a table judges the targets: taken on a machine
-# twice as fast, a table meets them with half the margin it shows.
+# twice as fast for Python, a table can show half the seconds the targets' machine would take.
 ISSUE_MARKDOWN_MS = 3.0
 
 
