@@ -69,6 +69,7 @@ import dataclasses
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -76,6 +77,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -115,13 +117,19 @@ def reference_ms() -> float:
     words = " ".join(f"kata{i % 97} layanan *publik* [tautan](https://contoh.go.id/{i})" for i in range(40))
     text = "\n\n".join(["## Latar Belakang", words, "- satu\n- dua\n- tiga", "| a | b |\n|---|---|\n| 1 | 2 |"] * 3)
     converter = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code", "toc"])
-    rounds = []
-    for _ in range(5):
+    return _conversion_ms(converter, [text] * 40, rounds=5)
+
+
+def _conversion_ms(converter: Any, texts: list[str], rounds: int) -> float:
+    """Milliseconds of one core's time ``converter`` takes per text, converting all of
+    ``texts`` ``rounds`` times: the median round."""
+    times = []
+    for _ in range(rounds):
         start = time.process_time()
-        for _ in range(40):
+        for text in texts:
             converter.reset().convert(text)
-        rounds.append((time.process_time() - start) / 40 * 1000)
-    return sorted(rounds)[2]
+        times.append((time.process_time() - start) / len(texts) * 1000)
+    return statistics.median(times)
 
 
 # The issue's own yardstick of a machine's speed for Python: "Python-Markdown alone costs about
@@ -145,14 +153,7 @@ def markdown_ms(content: Path, bodies: int = 200) -> float:
     found = [parts[1] for parts in split if parts is not None]
     if not found:
         raise SystemExit(f"no profile body in {content / 'innovations'}")
-    converter = markdown.Markdown()
-    rounds = []
-    for _ in range(3):
-        start = time.process_time()
-        for body in found:
-            converter.reset().convert(body)
-        rounds.append((time.process_time() - start) / len(found) * 1000)
-    return sorted(rounds)[1]
+    return _conversion_ms(markdown.Markdown(), found, rounds=3)
 
 
 def cpu_times() -> tuple[int, int]:
